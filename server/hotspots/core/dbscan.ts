@@ -11,7 +11,7 @@
  * point (hundreds to thousands each at city densities). test/bench/dbscan.bench.ts measures both.
  */
 import { buildCellGrid, cellMaxDist2, cellMinDist2, cellNeighbours } from './dbscan-grid'
-import { UnionFind } from './dbscan-union-find'
+import { numberClusters, UnionFind } from './dbscan-union-find'
 
 /** Result of a density clustering, point order. */
 export interface DbscanResult {
@@ -139,25 +139,8 @@ export function dbscan(x: Float64Array, y: Float64Array, eps: number, minPts: nu
     }
   }
 
-  // 3. number clusters by their smallest core point id (scikit-learn's discovery order); one pass
-  // in sorted order finds each root's smallest id, so memory is read sequentially
-  const minId = new Int32Array(n).fill(0x7fffffff)
-  const roots: number[] = []
-  for (let s = 0; s < n; s++) {
-    if (!coreS[s]) continue
-    const r = uf.find(s)
-    if (minId[r] === 0x7fffffff) roots.push(r)
-    if (order[s] < minId[r]) minId[r] = order[s]
-  }
-  roots.sort((a, b) => minId[a] - minId[b])
-  const clusterOfRoot = new Int32Array(n)
-  for (let k = 0; k < roots.length; k++) clusterOfRoot[roots[k]] = k
-  const clusters = roots.length
-  const labels = new Int32Array(n).fill(-1)
-  const labelS = new Int32Array(n).fill(-1)
-  for (let s = 0; s < n; s++) {
-    if (coreS[s]) labels[order[s]] = labelS[s] = clusterOfRoot[uf.find(s)]
-  }
+  // 3. number clusters by their smallest core point id (scikit-learn's discovery order)
+  const { labels, labelS, clusters } = numberClusters(uf, coreS, order)
 
   // 4. border points join the lowest-numbered cluster they touch
   for (let c = 0; c < cellCount; c++) {
