@@ -123,7 +123,11 @@ describe('hdbscan on clusters of very different densities', () => {
     const mean = (f: (i: number) => boolean) => {
       let s = 0
       let m = 0
-      for (let i = 0; i < x.length; i++) if (f(i)) (s += r.outlierScores[i]), m++
+      for (let i = 0; i < x.length; i++) {
+        if (!f(i)) continue
+        s += r.outlierScores[i]
+        m++
+      }
       return s / m
     }
     expect(mean((i) => truth[i] < 0)).toBeGreaterThan(mean((i) => truth[i] >= 0 && truth[i] < 4) + 0.3)
@@ -198,9 +202,13 @@ describe('hdbscan edge cases', () => {
     const rand = seededRandom(9)
     const x: number[] = []
     const y: number[] = []
-    for (let i = 0; i < 40; i++) x.push(100), y.push(100)
-    for (let i = 0; i < 200; i++) x.push(1000 + 40 * normal(rand)), y.push(1000 + 40 * normal(rand))
-    for (let i = 0; i < 60; i++) x.push(rand() * 2000), y.push(rand() * 2000)
+    const add = (px: number, py: number) => {
+      x.push(px)
+      y.push(py)
+    }
+    for (let i = 0; i < 40; i++) add(100, 100)
+    for (let i = 0; i < 200; i++) add(1000 + 40 * normal(rand), 1000 + 40 * normal(rand))
+    for (let i = 0; i < 60; i++) add(rand() * 2000, rand() * 2000)
     const r = hdbscan(Float64Array.from(x), Float64Array.from(y), { minClusterSize: 20 })
     for (const s of r.stabilities) expect(Number.isFinite(s)).toBe(true)
     for (let i = 0; i < x.length; i++) expect(Number.isFinite(r.outlierScores[i])).toBe(true)
