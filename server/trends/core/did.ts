@@ -140,9 +140,10 @@ export function differenceInDifferences(input: DidInput, options: DidOptions = {
   const nTreated = deltaT.length
   const nControl = deltaC.length
   let verdict: DidVerdict
+  // Pre-trends are checked once an effect shows: they are the reason not to believe it.
   if (nTreated < minCells || nControl < minCells || !Number.isFinite(main.se)) verdict = 'too-few-cells'
-  else if (preTrend && (excludesZero(preTrend.ci) || Math.abs(preTrend.estimate) >= preTrendRatio * Math.abs(main.estimate))) verdict = 'pre-trend'
   else if (!excludesZero(main.ci)) verdict = 'ci-spans-zero'
+  else if (preTrend && (excludesZero(preTrend.ci) || Math.abs(preTrend.estimate) >= preTrendRatio * Math.abs(main.estimate))) verdict = 'pre-trend'
   else verdict = main.estimate > 0 ? 'increase' : 'decrease'
 
   const result: DidResult = {

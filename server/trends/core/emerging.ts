@@ -9,13 +9,16 @@
  *
  * Where the published definitions overlap, one order decides (the present first):
  *  1. If the final step is a significant hot (cold) spot, the hot (cold) rules are tried in this
- *     order: intensifying, diminishing, persistent, oscillating, new, consecutive, sporadic.
- *     Oscillating precedes new and consecutive: a cell that was a cold spot earlier and is hot only
- *     now satisfies both "new" (never hot before) and "oscillating" (hot now, cold before); the
- *     reversal is the more informative fact (sfdep reads the definitions the same way).
+ *     order: intensifying, diminishing, persistent, new, consecutive, oscillating, sporadic.
+ *     A cell that was a cold spot once and is hot only now satisfies both "new" (never a hot spot
+ *     before) and "oscillating" (hot now, cold before). New and consecutive win: their definitions
+ *     constrain only the hot history, and at 90 % confidence one cold bin somewhere in a long
+ *     series is common by chance (over 24 noisy weeks most cells have one), which would otherwise
+ *     turn nearly every new hot spot into an oscillating one. (xarray-spatial reads the
+ *     definitions the same way; R sfdep instead requires no significant bin of either kind.)
  *  2. If the final step is not significant, the historical rules apply.
- * So a cell hot in ≥ 90 % of steps that turns into a cold spot at the final step is an oscillating
- * cold spot, not a historical hot spot (its present state wins).
+ * So a cell hot in ≥ 90 % of steps that turns into a cold spot at the final step is a new cold
+ * spot, not a historical hot spot: its present state wins.
  *
  * "90 percent of the time-step intervals" is read as at least 90 % (10·count ≥ 9·steps).
  */
@@ -118,7 +121,8 @@ export const isIntensifying = (pr: SideProfile): boolean => atLeast90(pr) && pr.
 
 /**
  * "A location that has been a statistically significant hot spot for 90 percent of the time-step
- * intervals with no discernible trend in the intensity of clustering over time."
+ * intervals with no discernible trend indicating an increase or decrease in the intensity of
+ * clustering over time."
  */
 export const isPersistent = (pr: SideProfile): boolean => atLeast90(pr) && pr.trend === 0
 
@@ -156,9 +160,9 @@ const PRESENT_RULES: readonly [number, (pr: SideProfile) => boolean][] = [
   [PATTERN.intensifying, isIntensifying],
   [PATTERN.diminishing, isDiminishing],
   [PATTERN.persistent, isPersistent],
-  [PATTERN.oscillating, isOscillating],
   [PATTERN.new, isNew],
   [PATTERN.consecutive, isConsecutive],
+  [PATTERN.oscillating, isOscillating],
   [PATTERN.sporadic, isSporadic],
 ]
 
