@@ -1,0 +1,63 @@
+/** Cases: points, time series and summary figures under one filter. */
+import { getJson, type QueryValue } from './client'
+import type { CaseCollection, CaseFeature, CaseFilter, CaseSummary, TimeSeries } from './types'
+
+/** Points fetched per request; the server pages with limit/offset. */
+export const CASE_PAGE_SIZE = 10_000
+/**
+ * Most points the map loads for one window. Beyond this the browser spends seconds parsing
+ * GeoJSON and the picture is a blur of dots anyway; the UI says when the cap bites.
+ */
+export const CASE_POINT_CAP = 60_000
+
+/** The filter as query parameters shared by all case endpoints. */
+export function filterParams(f: CaseFilter): Record<string, QueryValue> {
+  return {
+    from: f.from,
+    to: f.to,
+    category: f.categories,
+    source: f.sources,
+    community: f.community,
+    bbox: f.bbox,
+  }
+}
+
+/** `GET /api/cases/summary` for a filter. */
+export function fetchSummary(f: CaseFilter, signal?: AbortSignal): Promise<CaseSummary> {
+  return getJson<CaseSummary>('/api/cases/summary', filterParams(f), signal)
+}
+
+/** `GET /api/cases/timeseries` for a filter, binned by `step`. */
+export function fetchTimeSeries(f: CaseFilter, step: 'day' | 'week' | 'month', signal?: AbortSignal): Promise<TimeSeries> {
+  return getJson<TimeSeries>('/api/cases/timeseries', { step, ...filterParams(f) }, signal)
+}
+
+/** Result of loading case points: the features and whether the cap cut them short. */
+export interface LoadedCases {
+  features: CaseFeature[]
+  /** true when more cases matched than `CASE_POINT_CAP` */
+  capped: boolean
+}
+
+/**
+ * Loads the case points of a filter page by page (`format=geojson`), up to `cap`.
+ * @param expected  number of matching cases if known (from the summary), to stop without an empty page
+ * @param onProgress called after each page with the count loaded so far
+ */
+export async function fetchCasePoints(
+  f: CaseFilter,
+  opts: { expected?: number; cap?: number; signal?: AbortSignal; onProgress?: (loaded: number) => void } = {},
+): Promise<LoadedCases> {
+  const cap = opts.cap ?? CASE_POINT_CAP
+  const features: CaseFeature[] = []
+  for (let offset = 0; offset < cap; offset += CASE_PAGE_SIZE) {
+    const limit = Math.min(CASE_PAGE_SIZE, cap - offset)
+    const page = await getJson<CaseCollection>('/api/cases', { format: 'geojson', ...filterParams(f), limit, offset }, opts.signal)
+    for (const feat of page.features) features.push(feat)
+    opts.onProgress?.(features.length)
+    if (page.features.length < limit) return { features, capped: false }
+    if (opts.expected !== undefined && features.length >= opts.expected) return { features, capped: false }
+  }
+  const capped = opts.expected === undefined ? true : opts.expected > features.length
+  return { features, capped }
+}

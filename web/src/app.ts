@@ -1,0 +1,373 @@
+/**
+ * The application shell: side panel with view tabs and language switch, the map with its
+ * legend, status line and tooltip, and the wiring between URL state, data and layers.
+ */
+import type { Layer, PickingInfo } from '@deck.gl/core'
+import type { FeatureCollection } from 'geojson'
+import { fetchCategories, fetchDistricts, fetchHealth, fetchPois, fetchStreets, fetchWater } from './api/base'
+import type { CaseProps, DistrictCollection, DistrictFeature, DistrictProps, Health, PoiCollection, StreetCollection, WaterCollection } from './api/types'
+import type { BaseSourceId } from './basemap/style'
+import { casesCsv, casesGeoJson, hexCsv, hexGeoJson } from './export/tabular'
+import { downloadBlob, downloadText, fileStamp } from './export/download'
+import { canvasToPng, composeMapPng } from './export/png'
+import { bboxOf, PolygonLookup, type BBox } from './geo/geometry'
+import { getLang, setLang, t, type Lang, type MessageKey } from './i18n'
+import { basemapLabelsLayer, placeBasemapLabels, type PlacedLabel } from './layers/basemap-labels'
+import { CASES_LAYER_ID } from './layers/cases-layer'
+import { COMMUNITY_LAYER_ID, communityLabels, type CommunityLabel } from './layers/community-layer'
+import { hexAreaKm2, type HexBin } from './layers/hex-bins'
+import { HEX_LAYER_ID } from './layers/hex-layer'
+import { createMap, type MapHandle } from './map'
+import { unavailablePanel } from './panels/unavailable'
+import { indexCategories, localName, type CategoryIndex } from './state/categories'
+import { browserHistory, createStore, type Store } from './state/store'
+import { VIEWS, type UrlState, type ViewId } from './state/url-state'
+import { h, setChildren } from './ui/dom'
+import { renderLegend } from './ui/legend'
+import { buildLegend, type LegendInput } from './ui/legend-model'
+import { StatusUi } from './ui/status'
+import { TooltipUi } from './ui/tooltip'
+import { caseTooltip, communityTooltip, hexTooltip } from './ui/tooltip-content'
+import { LeaderView } from './views/leader-view'
+
+const VIEW_LABEL: Record<ViewId, MessageKey> = { leader: 'view.leader', planner: 'view.planner', scheduler: 'view.scheduler', zones: 'view.zones' }
+const VIEW_UNAVAILABLE: Partial<Record<ViewId, MessageKey>> = { planner: 'unavailable.planner', scheduler: 'unavailable.scheduler', zones: 'unavailable.zones' }
+
+/** Build-time raster template (see README / vite-env.d.ts); empty means none. */
+const BUILD_RASTER_URL = (import.meta.env.VITE_WANGGE_BASEMAP_URL ?? '').trim() || null
+
+/** Camera moves smaller than this (degrees / zoom levels) are not worth a jump on Back/Forward. */
+const CAMERA_EPS = 1e-5
+
+export class App {
+  private readonly store: Store
+  private readonly status: StatusUi
+  private readonly tooltip: TooltipUi
+  private readonly handle: MapHandle
+  private readonly leader: LeaderView
+  private readonly panelHost: HTMLElement
+  private readonly headerHost: HTMLElement
+  private readonly tabsHost: HTMLElement
+  private readonly legendHost: HTMLElement
+  private readonly controlsHost: HTMLElement
+  private readonly mapEl: HTMLElement
+  private health: Health | null = null
+  private categories: CategoryIndex | null = null
+  private communities: DistrictFeature[] = []
+  private communityLookup = new PolygonLookup<DistrictProps>([])
+  private labels: CommunityLabel[] = []
+  private baseLabels: PlacedLabel[] = []
+  private districtBox: BBox | null = null
+  private base: { streets: StreetCollection | null; water: WaterCollection | null; pois: PoiCollection | null } = { streets: null, water: null, pois: null }
+  private zoom: number
+  private frame = 0
+  private leaderStarted = false
+
+  constructor(root: HTMLElement) {
+    this.store = createStore(browserHistory())
+    const s = this.store.get()
+    setLang(s.lang)
+
+    this.headerHost = h('header', { class: 'panel-header' })
+    this.tabsHost = h('nav', { class: 'tabs' })
+    this.panelHost = h('div', { class: 'panel-content', id: 'panel-content', role: 'tabpanel' })
+    const panel = h('aside', { class: 'panel', id: 'panel', tabindex: -1 }, this.headerHost, this.tabsHost, this.panelHost)
+    this.mapEl = h('div', { class: 'map', id: 'map' })
+    this.legendHost = h('aside', { class: 'legend' })
+    this.controlsHost = h('div', { class: 'map-controls' })
+    const mapWrap = h('main', { class: 'map-wrap' }, this.mapEl, this.controlsHost, this.legendHost)
+    const skip = h('a', { class: 'skip-link', href: '#panel' })
+    setChildren(root, skip, h('div', { class: 'app' }, panel, mapWrap))
+    this.status = new StatusUi(mapWrap)
+    this.tooltip = new TooltipUi(mapWrap)
+
+    this.handle = createMap({
+      container: this.mapEl,
+      rasterUrl: BUILD_RASTER_URL,
+      start: s.map,
+      onHover: (info) => this.onHover(info),
+      onMove: (p, settled) => this.onMove(p, settled),
+      onError: (err) => console.error('map:', err),
+    })
+    this.zoom = this.handle.position().zoom
+
+    this.leader = new LeaderView({
+      store: this.store,
+      status: this.status,
+      categories: () => this.categories,
+      communities: () => this.communities,
+      communityLabels: () => this.labels,
+      invalidate: () => this.invalidate(),
+      exportPng: (title, subtitle) => void this.exportPng(title, subtitle),
+      exportData: (layer, format) => this.exportData(layer, format),
+    })
+
+    this.store.subscribe((next, prev) => this.onState(next, prev))
+    this.renderChrome()
+    this.renderPanel()
+    this.loadReference()
+    if (s.view === 'leader') this.startLeader()
+  }
+
+  // ---------------------------------------------------------------- data
+
+  private loadReference(): void {
+    const base = this.status.begin('loading.base')
+    let left = 6
+    const settle = () => {
+      if (--left === 0) base.done()
+    }
+    const guard = <T>(p: Promise<T>, ok: (v: T) => void, context: MessageKey = 'error.base') =>
+      p.then(ok, (err) => this.status.error(context, err)).finally(settle)
+
+    guard(fetchHealth(), (hl) => {
+      this.health = hl
+      if (!BUILD_RASTER_URL && hl.basemap_url) this.handle.setRaster(hl.basemap_url)
+      this.renderChrome()
+    })
+    guard(fetchDistricts('district'), (fc) => {
+      this.setBase('district', fc)
+      this.districtBox = bboxOf(fc)
+      if (!this.store.get().map && this.districtBox) this.handle.fitBounds(this.districtBox)
+    })
+    guard(
+      Promise.all([fetchDistricts('street'), fetchDistricts('community')]),
+      ([streets, comms]: [DistrictCollection, DistrictCollection]) => {
+        this.setBase('streets-admin', streets)
+        this.setBase('communities', comms)
+        this.communities = comms.features
+        this.communityLookup = new PolygonLookup(comms.features)
+        this.labels = communityLabels(comms.features)
+        this.invalidate()
+      },
+    )
+    guard(fetchStreets(), (fc) => {
+      this.setBase('roads', fc)
+      this.base.streets = fc
+      this.placeLabels()
+    })
+    guard(Promise.all([fetchWater(), fetchPois()]), ([water, pois]) => {
+      this.setBase('water', water)
+      this.setBase('pois', pois)
+      this.base.water = water
+      this.base.pois = pois
+      this.placeLabels()
+    })
+    guard(
+      fetchCategories(),
+      (items) => {
+        this.categories = indexCategories(items)
+        this.leader.onState(this.store.get())
+        this.invalidate()
+      },
+      'error.categories',
+    )
+  }
+
+  private setBase(id: BaseSourceId, fc: FeatureCollection): void {
+    this.handle.setBaseData(id, fc)
+  }
+
+  private placeLabels(): void {
+    this.baseLabels = placeBasemapLabels(this.base.streets, this.base.water, this.base.pois)
+    this.invalidate()
+  }
+
+  private startLeader(): void {
+    if (this.leaderStarted) return
+    this.leaderStarted = true
+    void this.leader.init()
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private onState(next: UrlState, prev: UrlState): void {
+    if (next.lang !== prev.lang) {
+      setLang(next.lang)
+      this.leader.rebuildPanel()
+      this.renderChrome()
+      this.renderPanel()
+      this.placeLabels()
+    }
+    if (next.view !== prev.view) {
+      if (next.view !== 'leader') this.leader.stop()
+      else this.startLeader()
+      this.renderChrome()
+      this.renderPanel()
+    }
+    // Back/Forward to a different camera: move there (our own moves already match)
+    if (next.map && prev.map !== next.map) {
+      const cur = this.handle.position()
+      if (Math.abs(cur.lat - next.map.lat) > CAMERA_EPS || Math.abs(cur.lon - next.map.lon) > CAMERA_EPS || Math.abs(cur.zoom - next.map.zoom) > 0.01) this.handle.jumpTo(next.map)
+    }
+    if (next.view === 'leader') this.leader.onState(next)
+    this.invalidate()
+  }
+
+  private onMove(p: { zoom: number; lat: number; lon: number }, settled: boolean): void {
+    const bandChanged = Math.floor(p.zoom * 2) !== Math.floor(this.zoom * 2)
+    this.zoom = p.zoom
+    if (bandChanged) this.invalidate()
+    if (settled) this.store.set({ map: p }, 'replace')
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  /** Schedules one redraw of layers, legend and notice on the next animation frame. */
+  private invalidate(): void {
+    if (this.frame) return
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0
+      this.renderMap()
+    })
+  }
+
+  private renderMap(): void {
+    const s = this.store.get()
+    const lang = getLang()
+    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : []
+    layers.push(basemapLabelsLayer({ labels: this.baseLabels, lang, zoom: this.zoom }))
+    this.handle.setLayers(layers)
+    renderLegend(this.legendHost, buildLegend(this.legendInput()))
+    this.status.setNotice(s.view === 'leader' ? this.leader.notice() : null)
+  }
+
+  private legendInput(): LegendInput {
+    if (this.store.get().view === 'leader') return this.leader.legend(this.zoom)
+    return { lang: getLang(), pointMajors: null, unknownCategory: false, stacked: false, hex: null, communities: false }
+  }
+
+  /** Header, tabs, skip link, map controls and document language: everything with text outside the panel body. */
+  private renderChrome(): void {
+    const s = this.store.get()
+    const lang = getLang()
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
+    document.title = t('app.title')
+    const skip = document.querySelector('.skip-link')
+    if (skip) skip.textContent = t('app.skipToPanel')
+    document.getElementById('panel')?.setAttribute('aria-label', t('app.panelLabel'))
+    this.mapEl.setAttribute('aria-label', t('app.mapLabel'))
+    this.mapEl.setAttribute('role', 'region')
+    this.legendHost.setAttribute('aria-label', t('legend.title'))
+
+    const badges: HTMLElement[] = []
+    if (this.health?.sample) badges.push(h('span', { class: 'badge badge-sample', title: t('health.sampleHint') }, t('health.sample')))
+    const other: Lang = lang === 'zh' ? 'en' : 'zh'
+    setChildren(
+      this.headerHost,
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '网'), h('span', { class: 'brand-name' }, t('app.brand')), h('span', { class: 'brand-sub' }, t('app.brandSub')), ...badges),
+      h('button', { type: 'button', class: 'btn btn-small btn-lang', lang: other === 'zh' ? 'zh-CN' : 'en', 'aria-label': t('lang.switchLabel'), onclick: () => this.switchLang(other) }, t('lang.switch')),
+    )
+
+    const tabs = h('div', { role: 'tablist', 'aria-label': t('view.tabsLabel'), class: 'tablist' })
+    for (const v of VIEWS) {
+      const selected = v === s.view
+      tabs.append(
+        h(
+          'button',
+          { type: 'button', role: 'tab', id: `tab-${v}`, class: 'tab', 'aria-selected': String(selected), 'aria-controls': 'panel-content', tabindex: selected ? 0 : -1, 'data-view': v, onclick: () => this.store.set({ view: v }) },
+          t(VIEW_LABEL[v]),
+          v !== 'leader' ? h('span', { class: 'tab-soon', 'aria-hidden': 'true' }, '·') : null,
+        ),
+      )
+    }
+    // arrow keys move between tabs (WAI-ARIA tabs pattern)
+    tabs.addEventListener('keydown', (e) => {
+      const i = VIEWS.indexOf(this.store.get().view)
+      let j = -1
+      if (e.key === 'ArrowRight') j = (i + 1) % VIEWS.length
+      if (e.key === 'ArrowLeft') j = (i - 1 + VIEWS.length) % VIEWS.length
+      if (e.key === 'Home') j = 0
+      if (e.key === 'End') j = VIEWS.length - 1
+      if (j < 0) return
+      e.preventDefault()
+      this.store.set({ view: VIEWS[j] })
+      ;(this.tabsHost.querySelector(`#tab-${VIEWS[j]}`) as HTMLElement | null)?.focus()
+    })
+    setChildren(this.tabsHost, tabs)
+    this.panelHost.setAttribute('aria-labelledby', `tab-${s.view}`)
+
+    setChildren(
+      this.controlsHost,
+      h('button', { type: 'button', class: 'map-btn', 'aria-label': t('map.zoomIn'), title: t('map.zoomIn'), onclick: () => this.handle.map.zoomIn() }, '+'),
+      h('button', { type: 'button', class: 'map-btn', 'aria-label': t('map.zoomOut'), title: t('map.zoomOut'), onclick: () => this.handle.map.zoomOut() }, '−'),
+      h('button', { type: 'button', class: 'map-btn', 'aria-label': t('map.resetView'), title: t('map.resetView'), onclick: () => this.districtBox && this.handle.fitBounds(this.districtBox, true) }, '⌂'),
+    )
+  }
+
+  private renderPanel(): void {
+    const view = this.store.get().view
+    const unavailable = VIEW_UNAVAILABLE[view]
+    setChildren(this.panelHost, unavailable ? unavailablePanel(VIEW_LABEL[view], unavailable) : this.leader.panel.el)
+    this.invalidate()
+  }
+
+  private switchLang(lang: Lang): void {
+    this.store.set({ lang })
+    ;(this.headerHost.querySelector('.btn-lang') as HTMLElement | null)?.focus()
+  }
+
+  // ---------------------------------------------------------------- hover
+
+  private communityAt(lon: number, lat: number): string | null {
+    const f = this.communityLookup.find(lon, lat)
+    return f ? localName(f.properties, getLang()) : null
+  }
+
+  private onHover(info: PickingInfo): void {
+    const id = info.layer?.id
+    const obj = info.object as unknown
+    const [lon, lat] = info.coordinate ?? [NaN, NaN]
+    this.mapEl.style.cursor = obj ? 'pointer' : ''
+    if (!obj || !id) return this.tooltip.show(null)
+    const lang = getLang()
+    if (id === CASES_LAYER_ID) {
+      const p = (obj as { properties: CaseProps }).properties
+      this.tooltip.show(caseTooltip(p, { categories: this.categories, communityName: this.communityAt(lon, lat), lang }), info.x, info.y)
+    } else if (id === HEX_LAYER_ID) {
+      this.tooltip.show(hexTooltip(obj as HexBin, { areaKm2: hexAreaKm2(this.leader.hex(this.zoom).res), communityName: this.communityAt(lon, lat), lang }), info.x, info.y)
+    } else if (id === COMMUNITY_LAYER_ID) {
+      this.tooltip.show(communityTooltip((obj as DistrictFeature).properties, lang), info.x, info.y)
+    } else this.tooltip.show(null)
+  }
+
+  // ---------------------------------------------------------------- export
+
+  private async exportPng(title: string, subtitle: string): Promise<void> {
+    try {
+      await this.handle.rendered()
+      const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ')
+      const canvas = composeMapPng(this.handle.canvas(), {
+        title,
+        subtitle,
+        footer: t('export.pngSource', { time: stamp }),
+        legend: buildLegend(this.legendInput()),
+      })
+      const s = this.store.get()
+      downloadBlob(`wangge-cases-${fileStamp(s.from, s.to)}.png`, await canvasToPng(canvas))
+    } catch (err) {
+      this.status.error('export.title', err)
+    }
+  }
+
+  private exportData(layer: 'points' | 'hex', format: 'geojson' | 'csv'): void {
+    const s = this.store.get()
+    const lang = getLang()
+    const name = (code: string) => {
+      const c = this.categories?.byCode.get(code)
+      return c ? localName(c, lang) : ''
+    }
+    const stamp = fileStamp(s.from, s.to)
+    if (layer === 'points') {
+      const cases = this.leader.loadedCases()
+      if (!cases.length) return this.status.setNotice([t('export.nothing')])
+      if (format === 'csv') downloadText(`wangge-cases-${stamp}.csv`, casesCsv(cases, name), 'text/csv')
+      else downloadText(`wangge-cases-${stamp}.geojson`, JSON.stringify(casesGeoJson(cases, name)), 'application/geo+json')
+    } else {
+      const hex = this.leader.hex(this.zoom)
+      if (!hex.bins.length) return this.status.setNotice([t('export.nothing')])
+      if (format === 'csv') downloadText(`wangge-hex-r${hex.res}-${stamp}.csv`, hexCsv(hex.bins, hex.res), 'text/csv')
+      else downloadText(`wangge-hex-r${hex.res}-${stamp}.geojson`, JSON.stringify(hexGeoJson(hex.bins, hex.res)), 'application/geo+json')
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The application state that a link carries, and its URL form. Pure: no DOM, no globals.
+ *
+ * Form: `?view=leader&lang=en&cat=0401,0402&src=12345&from=2025-03-03&to=2025-03-10&step=week
+ *        &layers=points,hex&stacked=1#map=14.25/39.91234/116.40321`
+ * - query parameters hold the discrete choices; defaults are left out so links stay short;
+ * - the hash holds the camera as `zoom/lat/lon` (the convention of OSM and MapLibre's `hash`
+ *   option), so panning rewrites only the hash;
+ * - unknown or malformed values are dropped, never fatal: an old or hand-edited link still opens.
+ */
+import type { Lang } from '../i18n'
+import { isIsoDate, type Step } from './time-window'
+
+/** The views of the shell, in tab order. */
+export const VIEWS = ['leader', 'planner', 'scheduler', 'zones'] as const
+export type ViewId = (typeof VIEWS)[number]
+
+/** Toggleable layers of the leader view, in legend order. */
+export const LAYER_IDS = ['points', 'hex', 'communities'] as const
+export type LayerId = (typeof LAYER_IDS)[number]
+
+/** Camera position: zoom level (web-mercator), latitude and longitude in degrees (WGS84). */
+export interface MapPosition {
+  zoom: number
+  lat: number
+  lon: number
+}
+
+/** Everything a link reproduces. */
+export interface UrlState {
+  view: ViewId
+  lang: Lang
+  /** 4-digit minor category codes; empty = all categories */
+  categories: string[]
+  /** case sources (e.g. `12345`); empty = all sources */
+  sources: string[]
+  /** window start, `YYYY-MM-DD` city time, inclusive; null = the latest step of the data */
+  from: string | null
+  /** window end, `YYYY-MM-DD` city time, exclusive; null together with `from` */
+  to: string | null
+  step: Step
+  /** visible layers */
+  layers: LayerId[]
+  /** show geocoder-fallback (stacked) points */
+  stacked: boolean
+  /** camera; null = fit the district */
+  map: MapPosition | null
+}
+
+/** The state of a bare URL. */
+export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
+  view: 'leader',
+  lang: 'zh',
+  categories: [],
+  sources: [],
+  from: null,
+  to: null,
+  step: 'month',
+  layers: ['points', 'hex', 'communities'],
+  stacked: false,
+  map: null,
+} satisfies UrlState)
+
+const CATEGORY_RE = /^\d{4}$/
+/** sources are short identifiers; anything else in a link is noise */
+const SOURCE_RE = /^[\w.-]{1,32}$/u
+
+/** Decimal places kept in the hash: 5 for degrees (≈1 m), 2 for zoom, as OSM links do. */
+const LATLON_DECIMALS = 5
+const ZOOM_DECIMALS = 2
+
+function list(value: string | null): string[] {
+  if (!value) return []
+  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+}
+
+function uniqueSorted(items: string[]): string[] {
+  return [...new Set(items)].sort()
+}
+
+/** Parses `#map=zoom/lat/lon`; null when absent or out of range. */
+export function parseMapHash(hash: string): MapPosition | null {
+  const h = hash.startsWith('#') ? hash.slice(1) : hash
+  const params = new URLSearchParams(h)
+  const v = params.get('map')
+  if (!v) return null
+  const p = v.split('/').map(Number)
+  if (p.length !== 3 || p.some((x) => !Number.isFinite(x))) return null
+  const [zoom, lat, lon] = p
+  if (zoom < 0 || zoom > 24 || lat < -85.06 || lat > 85.06 || lon < -180 || lon > 180) return null
+  return { zoom, lat, lon }
+}
+
+/** `map=zoom/lat/lon` with fixed decimals, or '' for null. */
+export function serializeMapHash(pos: MapPosition | null): string {
+  if (!pos) return ''
+  const strip = (s: string) => s.replace(/\.?0+$/, '')
+  return `map=${strip(pos.zoom.toFixed(ZOOM_DECIMALS))}/${strip(pos.lat.toFixed(LATLON_DECIMALS))}/${strip(pos.lon.toFixed(LATLON_DECIMALS))}`
+}
+
+/** Reads a state from a URL's search and hash parts (either may be empty). */
+export function parseUrlState(search: string, hash: string): UrlState {
+  const q = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search)
+  const s: UrlState = { ...DEFAULT_STATE, categories: [], sources: [], layers: [...DEFAULT_STATE.layers] }
+
+  const view = q.get('view')
+  if (view && (VIEWS as readonly string[]).includes(view)) s.view = view as ViewId
+  const lang = q.get('lang')
+  if (lang === 'zh' || lang === 'en') s.lang = lang
+  s.categories = uniqueSorted(list(q.get('cat')).filter((c) => CATEGORY_RE.test(c)))
+  s.sources = uniqueSorted(list(q.get('src')).filter((c) => SOURCE_RE.test(c)))
+
+  const step = q.get('step')
+  if (step === 'week' || step === 'month') s.step = step
+  const from = q.get('from')
+  const to = q.get('to')
+  // A window needs both ends in order; half a window is ignored rather than guessed.
+  if (from && to && isIsoDate(from) && isIsoDate(to) && from < to) {
+    s.from = from
+    s.to = to
+  }
+  if (q.has('layers')) {
+    const wanted = list(q.get('layers'))
+    s.layers = LAYER_IDS.filter((id) => wanted.includes(id))
+  }
+  s.stacked = q.get('stacked') === '1'
+  s.map = parseMapHash(hash)
+  return s
+}
+
+/** Writes the query string (with leading `?`, or '' when everything is default) for a state. */
+export function serializeSearch(s: UrlState): string {
+  const q = new URLSearchParams()
+  if (s.view !== DEFAULT_STATE.view) q.set('view', s.view)
+  if (s.lang !== DEFAULT_STATE.lang) q.set('lang', s.lang)
+  if (s.categories.length) q.set('cat', uniqueSorted(s.categories).join(','))
+  if (s.sources.length) q.set('src', uniqueSorted(s.sources).join(','))
+  if (s.from && s.to) {
+    q.set('from', s.from)
+    q.set('to', s.to)
+  }
+  if (s.step !== DEFAULT_STATE.step) q.set('step', s.step)
+  const layers = LAYER_IDS.filter((id) => s.layers.includes(id))
+  if (layers.join(',') !== DEFAULT_STATE.layers.join(',')) q.set('layers', layers.join(','))
+  if (s.stacked) q.set('stacked', '1')
+  // URLSearchParams escapes ',' as %2C; links read better with literal commas, which are legal in a query.
+  const str = q.toString().replace(/%2C/g, ',')
+  return str ? `?${str}` : ''
+}
+
+/** Search plus hash: the part of the URL after the path. */
+export function serializeUrlState(s: UrlState): string {
+  const hash = serializeMapHash(s.map)
+  return serializeSearch(s) + (hash ? `#${hash}` : '')
+}
+
+/**
+ * True when two states differ in something other than the camera: such a change earns a
+ * history entry (pushState) so Back undoes it; camera moves only replace the entry.
+ */
+export function isDiscreteChange(a: UrlState, b: UrlState): boolean {
+  return serializeSearch(a) !== serializeSearch(b)
+}

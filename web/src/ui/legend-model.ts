@@ -1,0 +1,69 @@
+/**
+ * Legend content as data, shared by the on-screen legend and the PNG export so both always
+ * say the same thing.
+ */
+import { classRanges } from '../colors/classify'
+import { rgbaCss, type RGB } from '../colors/ramps'
+import { t, type Lang } from '../i18n'
+import { localName, type MajorGroup } from '../state/categories'
+import { BASE_COLORS } from '../basemap/style'
+import { HEX_ALPHA } from '../layers/hex-layer'
+
+/** One legend entry: a swatch of some shape and a label. */
+export interface LegendItem {
+  shape: 'point' | 'ring' | 'hex' | 'line' | 'dash'
+  /** CSS colour */
+  color: string
+  label: string
+}
+
+/** A titled group of entries with an optional unit line. */
+export interface LegendSection {
+  title: string
+  unit?: string
+  items: LegendItem[]
+}
+
+export interface LegendInput {
+  lang: Lang
+  /** majors present in the loaded cases, in legend order; null while points are hidden */
+  pointMajors: readonly MajorGroup[] | null
+  /** true when some loaded cases have an unknown category code */
+  unknownCategory: boolean
+  /** true when stacked points are shown */
+  stacked: boolean
+  /** hexagon classes; null while the hexagon layer is hidden or empty */
+  hex: { breaks: readonly number[]; colors: readonly RGB[]; res: number; areaKm2: number } | null
+  communities: boolean
+}
+
+/** Builds the legend sections for what is on the map. */
+export function buildLegend(i: LegendInput): LegendSection[] {
+  const { lang } = i
+  const out: LegendSection[] = []
+  if (i.pointMajors) {
+    const items: LegendItem[] = i.pointMajors.map((g) => ({ shape: 'point', color: rgbaCss(g.color), label: localName(g, lang) }))
+    if (i.unknownCategory) items.push({ shape: 'point', color: 'rgb(136, 136, 136)', label: t('legend.pointsOther', undefined, lang) })
+    if (i.stacked) items.push({ shape: 'ring', color: 'rgb(40, 40, 40)', label: t('legend.stacked', undefined, lang) })
+    if (items.length) out.push({ title: t('legend.points', undefined, lang), items })
+  }
+  if (i.hex && i.hex.breaks.length) {
+    const ranges = classRanges(i.hex.breaks)
+    out.push({
+      title: t('legend.hex', undefined, lang),
+      unit: t('legend.hexUnit', { res: String(i.hex.res), area: i.hex.areaKm2.toFixed(3) }, lang),
+      items: ranges.map(([a, b], k) => ({
+        shape: 'hex',
+        color: rgbaCss(i.hex!.colors[k], HEX_ALPHA / 255),
+        label: a === b ? t('legend.hexSingle', { a }, lang) : t('legend.hexRange', { a, b }, lang),
+      })),
+    })
+  }
+  const bounds: LegendItem[] = [
+    { shape: 'line', color: BASE_COLORS.districtLine, label: t('legend.district', undefined, lang) },
+    { shape: 'dash', color: BASE_COLORS.streetAdminLine, label: t('legend.street', undefined, lang) },
+  ]
+  if (i.communities) bounds.push({ shape: 'line', color: 'rgba(92, 102, 118, 0.8)', label: t('legend.communities', undefined, lang) })
+  out.push({ title: t('legend.title', undefined, lang), items: bounds })
+  return out
+}

@@ -1,0 +1,383 @@
+/**
+ * The leader view's controller: loads what the filters and window ask for, keeps the panel
+ * current, and builds the view's deck.gl layers. Hotspot statistics join here as one more
+ * layer factory once the server offers them.
+ */
+import type { Layer } from '@deck.gl/core'
+import { fetchCasePoints, fetchSummary, fetchTimeSeries } from '../api/cases'
+import { isAbort } from '../api/client'
+import type { CaseFeature, CaseFilter, CaseSummary, DistrictFeature } from '../api/types'
+import { quantileBreaks } from '../colors/classify'
+import { NEUTRAL, sampleRamp, viridis, type RGB } from '../colors/ramps'
+import { casesLayer } from '../layers/cases-layer'
+import { communityLabelsLayer, communityLayer, type CommunityLabel } from '../layers/community-layer'
+import { binPoints, hexAreaKm2, hexResolutionForZoom, type HexBin } from '../layers/hex-bins'
+import { hexLayer } from '../layers/hex-layer'
+import { getLang, t, tOr } from '../i18n'
+import { LeaderPanel, type LeaderModel } from '../panels/leader'
+import { describeCategories, type CategoryIndex, type MajorGroup } from '../state/categories'
+import type { Store } from '../state/store'
+import { addSteps, apiBound, cityDate, floorToStep, lastDay, nearestStepIndex, stepStarts, stepWindow, type Step, type TimeWindow } from '../state/time-window'
+import type { LayerId, UrlState } from '../state/url-state'
+import type { StatusUi } from '../ui/status'
+import type { LegendInput } from '../ui/legend-model'
+import type { SeriesPoint } from '../ui/chart-svg'
+
+/** Number of hexagon classes: five reads at a glance and stays distinct in viridis. */
+export const HEX_CLASSES = 5
+/** Time between animation frames while playing, ms (long enough to read the KPIs). */
+export const PLAY_INTERVAL_MS = 1600
+
+/** What the view needs from the shell. */
+export interface LeaderContext {
+  store: Store
+  status: StatusUi
+  categories(): CategoryIndex | null
+  communities(): readonly DistrictFeature[]
+  communityLabels(): readonly CommunityLabel[]
+  /** the layers or panel changed: redraw */
+  invalidate(): void
+  exportPng(title: string, subtitle: string): void
+  exportData(layer: 'points' | 'hex', format: 'geojson' | 'csv'): void
+}
+
+/** The filter of a state and window, as the API takes it. */
+export function caseFilter(s: Pick<UrlState, 'categories' | 'sources'>, w: TimeWindow | null): CaseFilter {
+  return { categories: s.categories, sources: s.sources, from: w ? apiBound(w.from) : undefined, to: w ? apiBound(w.to) : undefined }
+}
+
+export class LeaderView {
+  panel: LeaderPanel
+  private domain: TimeWindow | null = null
+  private domainLoaded = false
+  private sources: string[] = []
+  private series: SeriesPoint[] | null = null
+  private summary: CaseSummary | null = null
+  private cases: CaseFeature[] = []
+  private capped = false
+  private loadingWindow = false
+  private seriesKey = ''
+  private windowKey = ''
+  private seriesAbort: AbortController | null = null
+  private windowAbort: AbortController | null = null
+  private playTimer: ReturnType<typeof setTimeout> | null = null
+  private binsMemo: { key: string; bins: HexBin[]; breaks: number[]; colors: RGB[] } | null = null
+
+  constructor(private readonly ctx: LeaderContext) {
+    this.panel = this.makePanel()
+  }
+
+  /** A fresh panel (after a language switch). */
+  rebuildPanel(): LeaderPanel {
+    this.panel = this.makePanel()
+    this.updatePanel()
+    return this.panel
+  }
+
+  private makePanel(): LeaderPanel {
+    const store = this.ctx.store
+    return new LeaderPanel({
+      setCategories: (codes) => store.set({ categories: codes }),
+      setSources: (sources) => store.set({ sources }),
+      setStep: (step) => this.setStep(step),
+      setWindowIndex: (i, mode) => this.setWindowIndex(i, mode),
+      togglePlay: () => (this.playTimer ? this.stop() : this.play()),
+      setLayer: (id, on) => this.setLayer(id, on),
+      setStacked: (on) => store.set({ stacked: on }),
+      resetFilters: () => store.set({ categories: [], sources: [] }),
+      exportPng: () => this.ctx.exportPng(this.exportTitle(), this.exportSubtitle()),
+      exportData: (layer, format) => this.ctx.exportData(layer, format),
+    })
+  }
+
+  /** Loads the data's time extent and the list of sources (once). */
+  async init(): Promise<void> {
+    const job = this.ctx.status.begin('loading.summary')
+    try {
+      const [monthly, all] = await Promise.all([fetchTimeSeries({}, 'month'), fetchSummary({})])
+      const days = monthly.items.filter((p) => p.n > 0).map((p) => cityDate(p.t))
+      this.domain = days.length ? { from: floorToStep(days[0], 'month'), to: addSteps(floorToStep(days[days.length - 1], 'month'), 'month', 1) } : null
+      this.sources = all.by_source.map((r) => r.source).sort()
+      this.domainLoaded = true
+    } catch (err) {
+      this.ctx.status.error('error.cases', err, () => void this.init())
+      return
+    } finally {
+      job.done()
+    }
+    this.onState(this.ctx.store.get())
+  }
+
+  /** The window in force: the URL's, or the latest step of the data. */
+  window(s: UrlState = this.ctx.store.get()): TimeWindow | null {
+    if (s.from && s.to) return { from: s.from, to: s.to }
+    if (!this.domain) return null
+    const starts = stepStarts(this.domain, s.step)
+    return starts.length ? stepWindow(starts[starts.length - 1], s.step) : null
+  }
+
+  private starts(s: UrlState = this.ctx.store.get()): string[] {
+    return this.domain ? stepStarts(this.domain, s.step) : []
+  }
+
+  /** Reacts to a state change: reloads what depends on what changed. */
+  onState(s: UrlState): void {
+    if (!this.domainLoaded) return
+    if (!s.from && this.domain) {
+      // pin the default window in the URL so the link reproduces it even after new data arrives
+      const w = this.window(s)
+      if (w) {
+        this.ctx.store.set({ from: w.from, to: w.to }, 'replace')
+        return
+      }
+    }
+    const sk = JSON.stringify([s.categories, s.sources, s.step])
+    if (sk !== this.seriesKey) {
+      this.seriesKey = sk
+      void this.loadSeries(s)
+    }
+    const w = this.window(s)
+    const wk = JSON.stringify([s.categories, s.sources, w])
+    if (wk !== this.windowKey) {
+      this.windowKey = wk
+      void this.loadWindow(s, w)
+    }
+    this.updatePanel()
+    this.ctx.invalidate()
+  }
+
+  private async loadSeries(s: UrlState): Promise<void> {
+    this.seriesAbort?.abort()
+    const ac = (this.seriesAbort = new AbortController())
+    const job = this.ctx.status.begin('loading.summary')
+    try {
+      const ts = await fetchTimeSeries(caseFilter(s, this.domain), s.step, ac.signal)
+      this.series = ts.items
+      this.updatePanel()
+    } catch (err) {
+      if (!isAbort(err)) this.ctx.status.error('error.cases', err, () => { this.seriesKey = ''; this.onState(this.ctx.store.get()) })
+    } finally {
+      job.done()
+    }
+  }
+
+  private async loadWindow(s: UrlState, w: TimeWindow | null): Promise<void> {
+    this.windowAbort?.abort()
+    const ac = (this.windowAbort = new AbortController())
+    this.loadingWindow = true
+    const f = caseFilter(s, w)
+    let loaded = 0
+    const job = this.ctx.status.begin(() => (this.summary && loaded > 0 ? t('loading.casesProgress', { n: loaded, total: this.summary.total }) : t('loading.cases')))
+    try {
+      const summary = await fetchSummary(f, ac.signal)
+      this.summary = summary
+      this.updatePanel()
+      const res = await fetchCasePoints(f, { expected: summary.total, signal: ac.signal, onProgress: (n) => { loaded = n; job.update() } })
+      this.cases = res.features
+      this.capped = res.capped
+      this.binsMemo = null
+      this.ctx.status.clearErrors()
+    } catch (err) {
+      if (!isAbort(err)) {
+        this.cases = []
+        this.binsMemo = null
+        this.ctx.status.error('error.cases', err, () => { this.windowKey = ''; this.onState(this.ctx.store.get()) })
+      }
+    } finally {
+      if (this.windowAbort === ac) this.loadingWindow = false
+      job.done()
+    }
+    this.updatePanel()
+    this.ctx.invalidate()
+  }
+
+  private setWindowIndex(i: number, mode: 'push' | 'replace'): void {
+    const s = this.ctx.store.get()
+    const starts = this.starts(s)
+    if (!starts.length) return
+    const k = Math.max(0, Math.min(starts.length - 1, i))
+    const w = stepWindow(starts[k], s.step)
+    this.ctx.store.set({ from: w.from, to: w.to }, mode)
+  }
+
+  private setStep(step: Step): void {
+    const s = this.ctx.store.get()
+    const cur = this.window(s)
+    if (!cur) return this.ctx.store.set({ step })
+    const w = stepWindow(floorToStep(cur.from, step), step)
+    this.ctx.store.set({ step, from: w.from, to: w.to })
+  }
+
+  private setLayer(id: LayerId, on: boolean): void {
+    const layers = new Set(this.ctx.store.get().layers)
+    if (on) layers.add(id)
+    else layers.delete(id)
+    this.ctx.store.set({ layers: [...layers] as LayerId[] })
+  }
+
+  /** Starts the animation: one step per frame from the current window (or the first, if at the end). */
+  play(): void {
+    const s = this.ctx.store.get()
+    const starts = this.starts(s)
+    if (starts.length < 2) return
+    const w = this.window(s)
+    // at the end already: start over from the first window
+    if ((w ? nearestStepIndex(starts, w.from) : 0) >= starts.length - 1) this.setWindowIndex(0, 'push')
+    const tick = () => {
+      // wait for the frame's data before moving on, so every window is actually seen
+      if (this.loadingWindow) {
+        this.playTimer = setTimeout(tick, 200)
+        return
+      }
+      const st = this.ctx.store.get()
+      const all = this.starts(st)
+      const cw = this.window(st)
+      const next = (cw ? nearestStepIndex(all, cw.from) : 0) + 1
+      if (next >= all.length) return this.stop()
+      this.setWindowIndex(next, 'replace')
+      this.playTimer = setTimeout(tick, PLAY_INTERVAL_MS)
+    }
+    this.playTimer = setTimeout(tick, PLAY_INTERVAL_MS)
+    this.updatePanel()
+  }
+
+  /** Stops the animation, leaving a history entry for the window it stopped on. */
+  stop(): void {
+    if (this.playTimer) clearTimeout(this.playTimer)
+    this.playTimer = null
+    this.updatePanel()
+  }
+
+  get playing(): boolean {
+    return this.playTimer !== null
+  }
+
+  /** Stops timers and requests (leaving the view). */
+  dispose(): void {
+    this.stop()
+    this.seriesAbort?.abort()
+    this.windowAbort?.abort()
+  }
+
+  /** Cases drawn on the map: stacked points only when asked for. */
+  visibleCases(s: UrlState = this.ctx.store.get()): CaseFeature[] {
+    return s.stacked ? this.cases : this.cases.filter((f) => !f.properties.stacked)
+  }
+
+  /** Hexagon bins and classes for the zoom's resolution (memoised per data, toggle and resolution). */
+  hex(zoom: number, s: UrlState = this.ctx.store.get()): { res: number; bins: HexBin[]; breaks: number[]; colors: RGB[] } {
+    const res = hexResolutionForZoom(zoom)
+    const key = `${res}|${s.stacked}|${this.cases.length}`
+    if (!this.binsMemo || this.binsMemo.key !== key) {
+      const bins = binPoints(this.visibleCases(s).map((f) => f.geometry.coordinates), res)
+      const breaks = quantileBreaks(bins.map((b) => b.n), HEX_CLASSES)
+      // sample the ramp's upper 90 %: viridis' darkest purple disappears against dark roads
+      const colors = breaks.length ? sampleRamp((x) => viridis(0.1 + 0.9 * x), breaks.length) : []
+      this.binsMemo = { key, bins, breaks, colors }
+    }
+    return { res, ...this.binsMemo }
+  }
+
+  /** The view's deck.gl layers, bottom to top. */
+  layers(zoom: number): Layer[] {
+    const s = this.ctx.store.get()
+    const idx = this.ctx.categories()
+    const hex = this.hex(zoom, s)
+    const lang = getLang()
+    return [
+      communityLayer({ data: this.ctx.communities(), visible: s.layers.includes('communities') }),
+      hexLayer({ bins: hex.bins, breaks: hex.breaks, colors: hex.colors, visible: s.layers.includes('hex') }),
+      casesLayer({
+        data: this.visibleCases(s),
+        colorOf: (code) => idx?.majorOfCode.get(code)?.color ?? NEUTRAL,
+        colorKey: idx ? `cats:${idx.majors.length}` : 'none',
+        visible: s.layers.includes('points'),
+      }),
+      communityLabelsLayer({ labels: this.ctx.communityLabels(), lang, visible: s.layers.includes('communities') }),
+    ]
+  }
+
+  /** Legend input for what is on the map. */
+  legend(zoom: number): LegendInput {
+    const s = this.ctx.store.get()
+    const idx = this.ctx.categories()
+    let pointMajors: MajorGroup[] | null = null
+    let unknown = false
+    if (s.layers.includes('points')) {
+      const present = new Set<string>()
+      for (const f of this.visibleCases(s)) {
+        const g = idx?.majorOfCode.get(f.properties.category_code)
+        if (g) present.add(g.key)
+        else unknown = true
+      }
+      pointMajors = (idx?.majors ?? []).filter((g) => present.has(g.key))
+    }
+    const hex = this.hex(zoom, s)
+    return {
+      lang: getLang(),
+      pointMajors,
+      unknownCategory: unknown,
+      stacked: s.stacked && s.layers.includes('points'),
+      hex: s.layers.includes('hex') && hex.bins.length ? { breaks: hex.breaks, colors: hex.colors, res: hex.res, areaKm2: hexAreaKm2(hex.res) } : null,
+      communities: s.layers.includes('communities'),
+    }
+  }
+
+  /** Lines of the map notice: why the map is empty, or that the points are capped. */
+  notice(): string[] | null {
+    if (!this.domainLoaded || this.loadingWindow || !this.summary) return null
+    const s = this.ctx.store.get()
+    const lines: string[] = []
+    if (this.cases.length === 0) {
+      lines.push(s.categories.length ? t('empty.noCasesOf', { categories: this.categoriesText(s) }) + this.sourcesText(s) : t('empty.noCases') + this.sourcesText(s))
+    } else if (!s.stacked && this.visibleCases(s).length === 0) {
+      lines.push(t('empty.onlyStacked', { n: this.cases.length }))
+    }
+    if (this.capped) lines.push(t('notice.capped', { shown: this.cases.length, total: this.summary.total }))
+    return lines.length ? lines : null
+  }
+
+  private categoriesText(s: UrlState): string {
+    const idx = this.ctx.categories()
+    if (!idx) return s.categories.join(', ')
+    return describeCategories(s.categories, idx, getLang(), (list, n) => t('empty.andMore', { list, n }))
+  }
+
+  private sourcesText(s: UrlState): string {
+    if (!s.sources.length) return ''
+    return t('empty.noCasesFrom', { sources: s.sources.map((x) => tOr(`source.${x}`, x)).join(getLang() === 'zh' ? '、' : ', ') })
+  }
+
+  private exportTitle(): string {
+    const w = this.window()
+    return t('export.pngTitle', { window: w ? `${w.from} – ${lastDay(w)}` : '' })
+  }
+
+  private exportSubtitle(): string {
+    const s = this.ctx.store.get()
+    const parts = [s.categories.length ? this.categoriesText(s) : t('filters.categoriesAll'), s.sources.length ? s.sources.map((x) => tOr(`source.${x}`, x)).join(', ') : t('filters.sourcesAll')]
+    return t('export.pngFilters', { filters: parts.join(' · ') })
+  }
+
+  /** Loaded cases (for export). */
+  loadedCases(): CaseFeature[] {
+    return this.visibleCases()
+  }
+
+  private updatePanel(): void {
+    const s = this.ctx.store.get()
+    const model: LeaderModel = {
+      state: s,
+      categories: this.ctx.categories(),
+      sources: this.sources,
+      starts: this.starts(s),
+      window: this.window(s),
+      series: this.series,
+      summary: this.summary,
+      stackedCount: this.cases.reduce((n, f) => n + (f.properties.stacked ? 1 : 0), 0),
+      playing: this.playing,
+    }
+    this.panel.update(model)
+    this.ctx.invalidate()
+  }
+}
