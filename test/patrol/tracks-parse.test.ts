@@ -68,6 +68,14 @@ describe('CSV tracks', () => {
     expect(haversineMeters(b.lon[0], b.lat[0], 116.391, 39.907)).toBeLessThan(1)
   })
 
+  test('quoted fields and blank lines keep row numbers right', () => {
+    const text = 'worker,time,lon,lat\n"w1","2025-03-01 08:00",116.4,39.9\n\n"w1","2025-13-01",116.4,39.9\n'
+    expect(() => parseCsvTracks(text)).toThrow('Row 4: time "2025-13-01" is not a date')
+    const ok = parseCsvTracks(new TextEncoder().encode('\uFEFFworker,time,lon,lat\n\n"a, b",2025-03-01 08:00,116.4,39.9\n'))
+    expect(ok.fixes.workers).toEqual(['a, b'])
+    expect(Array.from(ok.fixes.source)).toEqual([3])
+  })
+
   test('a header-only file gives no fixes and says so', () => {
     const { fixes, warnings } = parseCsvTracks('worker,time,lon,lat\n')
     expect(fixes.t.length).toBe(0)

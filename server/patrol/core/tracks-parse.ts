@@ -74,16 +74,48 @@ function columnIndex(header: string[], wanted: string | undefined, aliases: read
 }
 
 /**
+ * Line number (1-based) of each record when every record is one line: no quotes in the text, and
+ * as many non-blank lines as records. Null otherwise, and the caller asks the parser instead.
+ */
+function plainLineNumbers(text: string, records: number): Int32Array | null {
+  if (text.includes('"')) return null
+  const out = new Int32Array(records)
+  let k = 0
+  let line = 1
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    if (text.slice(start, end).trim() !== '') {
+      if (k === records) return null
+      out[k++] = line
+    }
+    line++
+    start = end + 1
+  }
+  return k === records ? out : null
+}
+
+/**
  * Reads a CSV of fixes: one row per fix with worker, time, lon, lat and optional accuracy (m) and
  * speed (m/s). Without a worker column, `options.worker` names the worker of every row.
  * @throws TrackInputError `Row N: …` where N is the line number as a spreadsheet shows it (header = 1)
  */
-export function parseCsvTracks(text: string | Uint8Array, options: CsvTrackOptions = {}): ParsedTracks {
+export function parseCsvTracks(input: string | Uint8Array, options: CsvTrackOptions = {}): ParsedTracks {
   const read = timeReader(options.timeFormat, options.timeZone)
-  let rows: { record: string[]; info: { lines: number } }[]
+  const text = typeof input === 'string' ? input : new TextDecoder().decode(input)
+  const delimiter = options.delimiter ?? ','
+  let rows: string[][]
+  let lines: ArrayLike<number> | null
   try {
-    // with `info`, csv-parse returns {record, info} per row; its typings only describe plain records
-    rows = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, info: true, delimiter: options.delimiter ?? ',' }) as unknown as typeof rows
+    rows = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, delimiter })
+    lines = plainLineNumbers(text, rows.length)
+    if (!lines) {
+      // quoted fields may span lines: ask the parser for each record's line (twice as slow)
+      const withInfo = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, delimiter, info: true }) as unknown as
+        { record: string[]; info: { lines: number } }[]
+      rows = withInfo.map((r) => r.record)
+      lines = withInfo.map((r) => r.info.lines)
+    }
   } catch (e) {
     const err = e as Error & { lines?: number }
     const where = err.lines ? `Row ${err.lines}` : 'CSV'
@@ -91,7 +123,7 @@ export function parseCsvTracks(text: string | Uint8Array, options: CsvTrackOptio
   }
   const collector = new FixCollector()
   if (rows.length === 0) return finish(collector, options, [])
-  const header = rows[0].record
+  const header = rows[0]
   const cols = options.columns ?? {}
   const noWorker = options.worker !== undefined && cols.worker === undefined
   const iWorker = columnIndex(header, cols.worker, FIELD_ALIASES.worker, 'worker', !noWorker)
@@ -101,14 +133,15 @@ export function parseCsvTracks(text: string | Uint8Array, options: CsvTrackOptio
   const iAcc = columnIndex(header, cols.accuracy, FIELD_ALIASES.accuracy, 'accuracy', false)
   const iSpd = columnIndex(header, cols.speed, FIELD_ALIASES.speed, 'speed', false)
   for (let r = 1; r < rows.length; r++) {
-    const { record, info } = rows[r]
-    const where = `Row ${info.lines}`
+    const record = rows[r]
+    const line = lines[r]
+    const where = `Row ${line}`
     const worker = iWorker >= 0 ? readWorker(record[iWorker], where) : options.worker!
     const t = readTime(read, record[iTime], where)
     const [lon, lat] = readLonLat(record[iLon], record[iLat], where)
     const acc = iAcc >= 0 ? readOptional(record[iAcc], where, 'accuracy') : NaN
     const spd = iSpd >= 0 ? readOptional(record[iSpd], where, 'speed') : NaN
-    collector.add(worker, t, lon, lat, info.lines, acc, spd)
+    collector.add(worker, t, lon, lat, line, acc, spd)
   }
   return finish(collector, options, [])
 }
