@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { csrFromLists, type Csr } from '../../server/shared/csr'
 import { seededRandom } from '../../server/shared/random'
-import { bhCutoffs } from '../../server/trends/core/fdr'
+import { bhCriticalP } from '../../server/hotspots/core/fdr'
 import { BIN_ALPHAS, spaceTimeGiStar } from '../../server/trends/core/space-time-gi'
 import { sharedFixture } from '../helpers/paths'
 import { poisson } from './helpers'
@@ -113,7 +113,8 @@ describe('space-time Gi*', () => {
     expect(Array.from(fdr.z)).toEqual(Array.from(plain.z))
     let fewer = 0
     for (let s = 0; s < nSteps; s++) {
-      const cut = bhCutoffs(plain.p, BIN_ALPHAS, s * nCells, (s + 1) * nCells)
+      const slice = plain.p.subarray(s * nCells, (s + 1) * nCells)
+      const cut = BIN_ALPHAS.map((alpha) => bhCriticalP(slice, alpha))
       for (let b = s * nCells; b < (s + 1) * nCells; b++) {
         const p = plain.p[b]
         const level = p <= cut[0] ? 3 : p <= cut[1] ? 2 : p <= cut[2] ? 1 : 0

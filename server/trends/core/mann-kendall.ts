@@ -10,7 +10,7 @@
  * The tie term makes Var(S) the exact variance of S over all orderings of the observed values
  * (Kendall 1975, eq. 4.3), which matters for Gi* series of quiet cells where many values repeat.
  */
-import { twoSidedP } from './normal-cdf'
+import { pNormTwoSided } from '../../hotspots/core/normal'
 
 /** Direction of a monotonic trend, or 'none' when it is not significant. */
 export type Trend = 'up' | 'down' | 'none'
@@ -82,7 +82,7 @@ export function mannKendallOf(x: Float64Array, n: number, scratch: Float64Array,
   }
   const varS = n > 1 ? (n * (n - 1) * (2 * n + 5) - tieVar) / 18 : 0
   const z = varS > 0 && S !== 0 ? (S > 0 ? S - 1 : S + 1) / Math.sqrt(varS) : 0
-  const p = twoSidedP(z)
+  const p = pNormTwoSided(z)
   const pairs = (n * (n - 1)) / 2
   const tauDen = Math.sqrt((pairs - tiePairs) * pairs)
   const tau = tauDen > 0 ? S / tauDen : 0

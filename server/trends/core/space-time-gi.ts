@@ -15,8 +15,8 @@
  */
 import type { Csr } from '../../shared/csr'
 import type { CubeCounts } from './cube'
-import { bhCutoffs } from './fdr'
-import { twoSidedP } from './normal-cdf'
+import { bhCriticalPSorted, sortedFinite } from '../../hotspots/core/fdr'
+import { pNormTwoSided } from '../../hotspots/core/normal'
 
 /** Options of {@link spaceTimeGiStar}. */
 export interface SpaceTimeGiOptions {
@@ -142,7 +142,7 @@ export function spaceTimeGiStar(cube: CubeCounts, w: Csr, options: SpaceTimeGiOp
       const den = std * Math.sqrt((n * W - W * W) / (n - 1))
       const zi = flat || !(den > 0) ? 0 : (local - mean * W) / den
       z[row + i] = zi
-      p[row + i] = twoSidedP(zi)
+      p[row + i] = pNormTwoSided(zi)
     }
     assignBins(z, p, bin, row, row + nCells, fdr)
   }
@@ -151,7 +151,11 @@ export function spaceTimeGiStar(cube: CubeCounts, w: Csr, options: SpaceTimeGiOp
 
 // Confidence bins for bins [from, to): plain thresholds, or BH cut-offs over that slice.
 function assignBins(z: Float64Array, p: Float64Array, bin: Int8Array, from: number, to: number, fdr: boolean): void {
-  const cut = fdr ? bhCutoffs(p, BIN_ALPHAS, from, to) : null
+  let cut: number[] | null = null
+  if (fdr) {
+    const sorted = sortedFinite(p.subarray(from, to))
+    cut = BIN_ALPHAS.map((alpha) => bhCriticalPSorted(sorted, alpha))
+  }
   for (let b = from; b < to; b++) {
     const pb = p[b]
     if (!(pb < 1) || z[b] === 0) continue
