@@ -15,7 +15,8 @@
  *  - PEI*           = (n / a) / (n* / a*) the variant scored in the NIJ Real-Time Crime Forecasting
  *                     Challenge (2017): a* is the area of only those optimal cells that hold cases, so a
  *                     map that flags more area than the cases need is marked down
- * All three efficiency measures lie in [0, 1]. The same measures with street length (m) in place of
+ * Hit rate, PEI and PEI* lie in [0, 1]; PAI is about 1 for a map no better than a random choice of cells
+ * of the same area. The same measures with street length (m) in place of
  * area (Drawve & Wooditch 2019) suit grid cells whose problems sit on streets.
  *
  * n* is found greedily, cells in decreasing case density: exact when cells have equal area (a regular
