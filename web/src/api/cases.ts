@@ -19,6 +19,7 @@ export function filterParams(f: CaseFilter): Record<string, QueryValue> {
     source: f.sources,
     community: f.community,
     bbox: f.bbox,
+    include_stacked: f.includeStacked ? true : undefined,
   }
 }
 
@@ -50,14 +51,16 @@ export async function fetchCasePoints(
 ): Promise<LoadedCases> {
   const cap = opts.cap ?? CASE_POINT_CAP
   const features: CaseFeature[] = []
+  let total: number | undefined = opts.expected
   for (let offset = 0; offset < cap; offset += CASE_PAGE_SIZE) {
     const limit = Math.min(CASE_PAGE_SIZE, cap - offset)
     const page = await getJson<CaseCollection>('/api/cases', { format: 'geojson', ...filterParams(f), limit, offset }, opts.signal)
     for (const feat of page.features) features.push(feat)
+    const expected = page.total ?? opts.expected
     opts.onProgress?.(features.length)
     if (page.features.length < limit) return { features, capped: false }
-    if (opts.expected !== undefined && features.length >= opts.expected) return { features, capped: false }
+    if (expected !== undefined && features.length >= expected) return { features, capped: false }
+    total = expected
   }
-  const capped = opts.expected === undefined ? true : opts.expected > features.length
-  return { features, capped }
+  return { features, capped: total === undefined ? true : total > features.length }
 }

@@ -10,7 +10,7 @@ export interface Health {
   database: { kind: 'embedded' | 'postgres'; postgres: string; postgis: string }
   version: string
   sample: boolean
-  basemap_url?: string
+  basemap_url?: string | null
 }
 
 /** Administrative level of a boundary. */
@@ -86,7 +86,8 @@ export interface CaseProps {
   stacked: boolean
 }
 export type CaseFeature = Feature<Point, CaseProps>
-export type CaseCollection = FeatureCollection<Point, CaseProps>
+/** `format=geojson` answers carry the number of matching cases beside the page. */
+export type CaseCollection = FeatureCollection<Point, CaseProps> & { total?: number }
 
 /** `GET /api/cases/timeseries`. */
 export interface TimeSeries {
@@ -104,6 +105,12 @@ export interface CaseSummary {
   rate_on_time: number | null
   by_category: Array<{ code: string; n: number }>
   by_source: Array<{ source: string; n: number }>
+  /** open cases past their deadline */
+  open_overdue?: number
+  /** median hours from report to closure, null when nothing closed */
+  median_hours_to_close?: number | null
+  /** stacked (geocoder-fallback) cases the filter left out */
+  stacked_excluded?: number
 }
 
 /** The filters every case endpoint accepts. */
@@ -117,4 +124,6 @@ export interface CaseFilter {
   community?: string | number
   /** [minLon, minLat, maxLon, maxLat], WGS84 */
   bbox?: readonly [number, number, number, number]
+  /** include geocoder-fallback (stacked) points; the server leaves them out by default */
+  includeStacked?: boolean
 }

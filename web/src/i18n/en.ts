@@ -40,14 +40,11 @@ export const en: Record<MessageKey, string> = {
   'filters.reset': 'Reset filters',
 
   'source.12345': '12345 hotline',
+  'source.12319': '12319 urban-services hotline',
   'source.patrol': 'Grid-worker patrol',
-  'source.supervisor': 'Supervisor report',
-  'source.public': 'Public report',
-  'source.app': 'Mobile app',
-  'source.wechat': 'WeChat mini-program',
-  'source.media': 'Media report',
-  'source.leader': 'Assigned by leadership',
   'source.video': 'Video recognition',
+  'source.resident': 'Resident report',
+  'source.app': 'Mobile app',
   'source.other': 'Other source',
 
   'time.title': 'Time window',
@@ -78,7 +75,7 @@ export const en: Record<MessageKey, string> = {
   'kpi.rateOnTimeHint': 'closed on time ÷ due',
   'kpi.counts': '{a} / {b} cases',
   'kpi.noDue': 'no cases due',
-  'kpi.scope': 'Figures count every case in the current filters and time window (stacked points included).',
+  'kpi.scope': 'Figures match the map: cases in the current filters and time window; stacked points count only when shown under Layers.',
 
   'chart.title': 'Cases over time',
   'chart.desc': 'Cases per {step}; the highlighted part is the current time window',
@@ -114,12 +111,11 @@ export const en: Record<MessageKey, string> = {
   'tooltip.areaValue': '{n} km²',
   'tooltip.unknown': 'unknown',
 
-  'status.open': 'In progress',
-  'status.closed': 'Closed',
-  'status.overdue': 'Overdue',
-  'status.cancelled': 'Cancelled',
-  'status.pending': 'Awaiting registration',
+  'status.reported': 'Reported',
   'status.dispatched': 'Dispatched',
+  'status.handled': 'Handled, awaiting check',
+  'status.closed': 'Closed',
+  'status.rejected': 'Rejected',
 
   'poi.market': 'Market',
   'poi.metro_exit': 'Metro exit',

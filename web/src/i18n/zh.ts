@@ -42,14 +42,11 @@ export const zh = {
   'filters.reset': '重置筛选',
 
   'source.12345': '12345 热线',
+  'source.12319': '12319 城建热线',
   'source.patrol': '网格员巡查',
-  'source.supervisor': '监督员上报',
-  'source.public': '公众上报',
-  'source.app': '移动应用',
-  'source.wechat': '微信小程序',
-  'source.media': '媒体曝光',
-  'source.leader': '领导交办',
   'source.video': '视频智能识别',
+  'source.resident': '居民上报',
+  'source.app': '移动应用',
   'source.other': '其他来源',
 
   'time.title': '时间窗口',
@@ -80,7 +77,7 @@ export const zh = {
   'kpi.rateOnTimeHint': '按期结案 ÷ 应结案',
   'kpi.counts': '{a} / {b} 件',
   'kpi.noDue': '无应结案件',
-  'kpi.scope': '统计包含当前筛选与时间窗口内的全部案件（含堆叠点）。',
+  'kpi.scope': '统计范围与地图一致：当前筛选与时间窗口内的案件；堆叠点只在图层中打开后计入。',
 
   'chart.title': '案件数量随时间变化',
   'chart.desc': '每{step}案件数，高亮部分为当前时间窗口',
@@ -116,12 +113,11 @@ export const zh = {
   'tooltip.areaValue': '{n} km²',
   'tooltip.unknown': '未知',
 
-  'status.open': '处置中',
-  'status.closed': '已结案',
-  'status.overdue': '已超期',
-  'status.cancelled': '已作废',
-  'status.pending': '待立案',
+  'status.reported': '已上报',
   'status.dispatched': '已派遣',
+  'status.handled': '已处置待核查',
+  'status.closed': '已结案',
+  'status.rejected': '不予立案',
 
   'poi.market': '市场',
   'poi.metro_exit': '地铁出口',

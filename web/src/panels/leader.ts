@@ -229,41 +229,32 @@ export class LeaderPanel {
       return
     }
     const lang = getLang()
-    const kinds: Array<['event' | 'component', string]> = [
-      ['event', t('filters.events')],
-      ['component', t('filters.components')],
-    ]
     const blocks: HTMLElement[] = []
-    for (const [kind, label] of kinds) {
-      const majors = idx.majors.filter((g) => g.kind === kind)
-      if (!majors.length) continue
-      blocks.push(h('div', { class: 'cat-kind' }, label))
-      for (const g of majors) {
-        const listId = uid('minors')
-        const majorBox = h('input', { type: 'checkbox', 'data-major': g.key })
-        majorBox.addEventListener('change', () => this.toggleMajor(g.key, majorBox.checked))
-        const minors = h('ul', { class: 'cat-minors', id: listId, hidden: true })
-        for (const c of g.minors) {
-          const box = h('input', { type: 'checkbox', 'data-code': c.code })
-          box.addEventListener('change', () => this.toggleMinor(c.code, box.checked))
-          minors.append(h('li', {}, h('label', { class: 'check' }, box, h('span', {}, localName(c, lang)), h('span', { class: 'code' }, c.code), h('span', { class: 'count', 'data-count-code': c.code }))))
-        }
-        const expand = h('button', { type: 'button', class: 'btn-expand', 'aria-expanded': 'false', 'aria-controls': listId, 'aria-label': t('filters.expand', { name: localName(g, lang) }) }, '▸')
-        expand.addEventListener('click', () => {
-          const open = expand.getAttribute('aria-expanded') !== 'true'
-          expand.setAttribute('aria-expanded', String(open))
-          expand.textContent = open ? '▾' : '▸'
-          minors.hidden = !open
-        })
-        blocks.push(
-          h(
-            'div',
-            { class: 'cat-major' },
-            h('div', { class: 'cat-major-row' }, expand, h('label', { class: 'check' }, majorBox, h('span', { class: 'swatch', style: `background:rgb(${g.color.join(',')})`, 'aria-hidden': 'true' }), h('span', {}, localName(g, lang)), h('span', { class: 'count', 'data-count-major': g.key }))),
-            minors,
-          ),
-        )
+    for (const g of idx.majors) {
+      const listId = uid('minors')
+      const majorBox = h('input', { type: 'checkbox', 'data-major': g.key })
+      majorBox.addEventListener('change', () => this.toggleMajor(g.key, majorBox.checked))
+      const minors = h('ul', { class: 'cat-minors', id: listId, hidden: true })
+      for (const c of g.minors) {
+        const box = h('input', { type: 'checkbox', 'data-code': c.code })
+        box.addEventListener('change', () => this.toggleMinor(c.code, box.checked))
+        minors.append(h('li', {}, h('label', { class: 'check' }, box, h('span', {}, localName(c, lang)), h('span', { class: 'code' }, c.code), c.kind === 'component' ? h('span', { class: 'kind-tag' }, t('filters.components')) : null, h('span', { class: 'count', 'data-count-code': c.code }))))
       }
+      const expand = h('button', { type: 'button', class: 'btn-expand', 'aria-expanded': 'false', 'aria-controls': listId, 'aria-label': t('filters.expand', { name: localName(g, lang) }) }, '▸')
+      expand.addEventListener('click', () => {
+        const open = expand.getAttribute('aria-expanded') !== 'true'
+        expand.setAttribute('aria-expanded', String(open))
+        expand.textContent = open ? '▾' : '▸'
+        minors.hidden = !open
+      })
+      blocks.push(
+        h(
+          'div',
+          { class: 'cat-major' },
+          h('div', { class: 'cat-major-row' }, expand, h('label', { class: 'check' }, majorBox, h('span', { class: 'swatch', style: `background:rgb(${g.color.join(',')})`, 'aria-hidden': 'true' }), h('span', {}, localName(g, lang)), h('span', { class: 'count', 'data-count-major': g.key }))),
+          minors,
+        ),
+      )
     }
     setChildren(this.catTree, ...blocks)
   }

@@ -1,7 +1,7 @@
 /**
  * The category table grouped for the UI: majors (colour, legend, filter tree) over minors
- * (4-digit codes the API filters on). Events and components may reuse major codes in the
- * national standard, so a major is keyed by kind and code together.
+ * (4-digit codes the API filters on). A major is its 2-digit code, the first two digits of its
+ * minors' codes; some majors (园林绿化, 其他) hold both events and components.
  */
 import type { Category } from '../api/types'
 import type { Lang } from '../i18n'
@@ -9,9 +9,10 @@ import { categoricalColor, type RGB } from '../colors/ramps'
 
 /** A major category with its minors and its map colour. */
 export interface MajorGroup {
-  /** `event:04` or `component:01` */
+  /** the 2-digit major code */
   key: string
-  kind: Category['kind']
+  /** kinds of its minors (events, components or both) */
+  kinds: Array<Category['kind']>
   major_code: string
   name_zh: string
   name_en: string
@@ -21,31 +22,32 @@ export interface MajorGroup {
 
 /** Lookups over the category table. */
 export interface CategoryIndex {
-  /** events first, then components; each by major code */
+  /** by major code */
   majors: MajorGroup[]
   byCode: Map<string, Category>
   majorOfCode: Map<string, MajorGroup>
 }
 
 /** Key of the major a category belongs to. */
-export function majorKey(c: Pick<Category, 'kind' | 'major_code'>): string {
-  return `${c.kind}:${c.major_code}`
+export function majorKey(c: Pick<Category, 'major_code'>): string {
+  return c.major_code
 }
 
 /** Groups and colours the table; colours follow the majors' order so they are stable across sessions. */
 export function indexCategories(items: readonly Category[]): CategoryIndex {
   const groups = new Map<string, MajorGroup>()
-  const sorted = [...items].sort((a, b) => (a.kind === b.kind ? a.code.localeCompare(b.code) : a.kind === 'event' ? -1 : 1))
+  const sorted = [...items].sort((a, b) => a.code.localeCompare(b.code))
   for (const c of sorted) {
     const key = majorKey(c)
     let g = groups.get(key)
     if (!g) {
-      g = { key, kind: c.kind, major_code: c.major_code, name_zh: c.major_zh, name_en: c.major_en, color: [0, 0, 0], minors: [] }
+      g = { key, kinds: [], major_code: c.major_code, name_zh: c.major_zh, name_en: c.major_en, color: [0, 0, 0], minors: [] }
       groups.set(key, g)
     }
     g.minors.push(c)
+    if (!g.kinds.includes(c.kind)) g.kinds.push(c.kind)
   }
-  const majors = [...groups.values()]
+  const majors = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key))
   majors.forEach((g, i) => (g.color = categoricalColor(i)))
   const byCode = new Map(items.map((c) => [c.code, c]))
   const majorOfCode = new Map<string, MajorGroup>()

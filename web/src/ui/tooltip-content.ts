@@ -51,7 +51,7 @@ export function caseTooltip(p: CaseProps, ctx: { categories: CategoryIndex | nul
 /** Hexagon tooltip: count and mean cell area, with the community under the pointer. */
 export function hexTooltip(bin: HexBin, ctx: { areaKm2: number; communityName: string | null; lang: Lang }): TooltipContent {
   const { lang } = ctx
-  const rows: Array<[string, string]> = [[t('tooltip.area', undefined, lang), t('tooltip.areaValue', { n: +ctx.areaKm2.toFixed(3) }, lang)]]
+  const rows: Array<[string, string]> = [[t('tooltip.area', undefined, lang), t('tooltip.areaValue', { n: ctx.areaKm2.toFixed(3) }, lang)]]
   if (ctx.communityName) rows.push([t('tooltip.community', undefined, lang), ctx.communityName])
   return { title: t('tooltip.hexCount', { n: bin.n }, lang), rows }
 }
@@ -60,7 +60,7 @@ export function hexTooltip(bin: HexBin, ctx: { areaKm2: number; communityName: s
 export function communityTooltip(p: DistrictProps, lang: Lang): TooltipContent {
   return {
     title: lang === 'zh' ? p.name_zh : p.name_en || p.name_zh,
-    rows: [[t('tooltip.area', undefined, lang), t('tooltip.areaValue', { n: +p.area_km2.toFixed(2) }, lang)]],
+    rows: [[t('tooltip.area', undefined, lang), t('tooltip.areaValue', { n: p.area_km2.toFixed(2) }, lang)]],
     note: lang === 'zh' ? p.name_en : p.name_zh,
   }
 }

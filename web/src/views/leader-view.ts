@@ -42,8 +42,8 @@ export interface LeaderContext {
 }
 
 /** The filter of a state and window, as the API takes it. */
-export function caseFilter(s: Pick<UrlState, 'categories' | 'sources'>, w: TimeWindow | null): CaseFilter {
-  return { categories: s.categories, sources: s.sources, from: w ? apiBound(w.from) : undefined, to: w ? apiBound(w.to) : undefined }
+export function caseFilter(s: Pick<UrlState, 'categories' | 'sources' | 'stacked'>, w: TimeWindow | null): CaseFilter {
+  return { categories: s.categories, sources: s.sources, from: w ? apiBound(w.from) : undefined, to: w ? apiBound(w.to) : undefined, includeStacked: s.stacked }
 }
 
 export class LeaderView {
@@ -94,7 +94,7 @@ export class LeaderView {
   async init(): Promise<void> {
     const job = this.ctx.status.begin('loading.summary')
     try {
-      const [monthly, all] = await Promise.all([fetchTimeSeries({}, 'month'), fetchSummary({})])
+      const [monthly, all] = await Promise.all([fetchTimeSeries({ includeStacked: true }, 'month'), fetchSummary({ includeStacked: true })])
       const days = monthly.items.filter((p) => p.n > 0).map((p) => cityDate(p.t))
       this.domain = days.length ? { from: floorToStep(days[0], 'month'), to: addSteps(floorToStep(days[days.length - 1], 'month'), 'month', 1) } : null
       this.sources = all.by_source.map((r) => r.source).sort()
@@ -131,13 +131,13 @@ export class LeaderView {
         return
       }
     }
-    const sk = JSON.stringify([s.categories, s.sources, s.step])
+    const sk = JSON.stringify([s.categories, s.sources, s.step, s.stacked])
     if (sk !== this.seriesKey) {
       this.seriesKey = sk
       void this.loadSeries(s)
     }
     const w = this.window(s)
-    const wk = JSON.stringify([s.categories, s.sources, w])
+    const wk = JSON.stringify([s.categories, s.sources, s.stacked, w])
     if (wk !== this.windowKey) {
       this.windowKey = wk
       void this.loadWindow(s, w)
@@ -328,10 +328,11 @@ export class LeaderView {
     if (!this.domainLoaded || this.loadingWindow || !this.summary) return null
     const s = this.ctx.store.get()
     const lines: string[] = []
-    if (this.cases.length === 0) {
+    const hiddenStacked = s.stacked ? 0 : (this.summary.stacked_excluded ?? 0)
+    if (this.cases.length === 0 && hiddenStacked > 0) {
+      lines.push(t('empty.onlyStacked', { n: hiddenStacked }))
+    } else if (this.cases.length === 0) {
       lines.push(s.categories.length ? t('empty.noCasesOf', { categories: this.categoriesText(s) }) + this.sourcesText(s) : t('empty.noCases') + this.sourcesText(s))
-    } else if (!s.stacked && this.visibleCases(s).length === 0) {
-      lines.push(t('empty.onlyStacked', { n: this.cases.length }))
     }
     if (this.capped) lines.push(t('notice.capped', { shown: this.cases.length, total: this.summary.total }))
     return lines.length ? lines : null
@@ -374,7 +375,8 @@ export class LeaderView {
       window: this.window(s),
       series: this.series,
       summary: this.summary,
-      stackedCount: this.cases.reduce((n, f) => n + (f.properties.stacked ? 1 : 0), 0),
+      // hidden stacked cases are counted by the server; shown ones are among the loaded points
+      stackedCount: s.stacked ? this.cases.reduce((n, f) => n + (f.properties.stacked ? 1 : 0), 0) : (this.summary?.stacked_excluded ?? 0),
       playing: this.playing,
     }
     this.panel.update(model)
