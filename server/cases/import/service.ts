@@ -1,0 +1,182 @@
+import { extname } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import type { PoolClient } from 'pg'
+import type { Database } from '../../db/connect'
+import { declaredToWgs84, parseDeclaredCrs } from '../../imports/crs'
+import { ImportReport, type RowError } from '../../imports/report'
+import { openTextFile } from '../../imports/text-file'
+import { assertTimeZone } from '../../imports/time'
+import { AppError } from '../../shared/errors'
+import type { ProgressFn } from '../../jobs/jobs'
+import { loadCases } from './load'
+import type { CaseImportMapping } from './mapping'
+import { parseCaseCsv, parseCaseGeoJson, type CategoryResolver, type ParsedCases } from './parse'
+
+/** What a case import did; stored in `imports` and returned to the caller. */
+export interface CaseImportResult {
+  import_id: number
+  dataset: string
+  filename: string
+  crs: string
+  encoding: string
+  counts: {
+    rows: number
+    inserted: number
+    updated: number
+    unchanged: number
+    rejected: number
+    stacked_points: number
+  }
+  errors_by_code: Record<string, number>
+  /** first rejected rows (all of them in the CSV at errors_csv) */
+  errors: RowError[]
+  unmapped_categories: { name: string; rows: number }[]
+  unmapped_sources: { name: string; rows: number }[]
+  stacked_points: { lon: number; lat: number; cases: number }[]
+  warnings: string[]
+  errors_csv: string
+  seconds: number
+}
+
+const ERRORS_IN_RESPONSE = 200
+
+/** Taxonomy codes, taxonomy names and the stored mapping set, merged with the file's own mapping. */
+async function categoryResolver(db: Database, mapping: CaseImportMapping, mappingSet: string): Promise<CategoryResolver> {
+  const cats = await db.knex('categories').where({ level: 'minor' }).select('code', 'name_zh', 'name_en')
+  if (!cats.length) {
+    throw new AppError('WG_NO_TAXONOMY', 'No categories are loaded: import a taxonomy first (npm run wangge -- import categories FILE)', 409)
+  }
+  const codes = new Set(cats.map((c: { code: string }) => c.code))
+  const byName = new Map<string, string>()
+  for (const c of cats) {
+    byName.set(c.code, c.code)
+    byName.set(c.name_zh, c.code)
+    if (c.name_en) byName.set(c.name_en.toLowerCase(), c.code)
+  }
+  const stored = await db.knex('category_mappings').where({ mapping_set: mappingSet }).select('external_name', 'category_code')
+  for (const m of stored) byName.set(m.external_name, m.category_code)
+  const bad = Object.entries(mapping.categories ?? {}).filter(([, code]) => !codes.has(code))
+  if (bad.length) {
+    throw new AppError('WG_BAD_MAPPING',
+      `The category mapping points at codes that are not in the taxonomy: ${bad.slice(0, 10).map(([n, c]) => `"${n}" → ${c}`).join(', ')}`, 422)
+  }
+  for (const [name, code] of Object.entries(mapping.categories ?? {})) byName.set(name, code)
+  return (name) => byName.get(name) ?? byName.get(name.toLowerCase())
+}
+
+function keepRows(p: ParsedCases, keep: (i: number) => boolean): ParsedCases {
+  const idx: number[] = []
+  for (let i = 0; i < p.rowNo.length; i++) if (keep(i)) idx.push(i)
+  const pick = <T>(a: T[]) => idx.map((i) => a[i])
+  return {
+    rowNo: pick(p.rowNo), externalId: pick(p.externalId), category: pick(p.category), source: pick(p.source),
+    status: pick(p.status), reportedAt: pick(p.reportedAt), dispatchedAt: pick(p.dispatchedAt), dueAt: pick(p.dueAt),
+    closedAt: pick(p.closedAt), address: pick(p.address), x: pick(p.x), y: pick(p.y), attrs: pick(p.attrs),
+  }
+}
+
+/**
+ * Imports a CSV (any delimiter, UTF-8 or GBK, optionally gzipped) or GeoJSON case file.
+ * Bad rows are reported with row, column and reason; good rows are written in one transaction;
+ * importing the same file twice changes nothing. One implementation for HTTP and CLI.
+ */
+export async function importCases(
+  db: Database,
+  path: string,
+  opts: { filename?: string; mapping?: CaseImportMapping; districtId?: number | null; onProgress?: ProgressFn },
+): Promise<CaseImportResult> {
+  const t0 = performance.now()
+  const mapping = opts.mapping ?? {}
+  const filename = opts.filename ?? path
+  const dataset = mapping.dataset ?? 'default'
+  const crs = parseDeclaredCrs(mapping.crs)
+  try {
+    assertTimeZone(mapping.timezone ?? 'Asia/Shanghai')
+  } catch {
+    throw new AppError('WG_BAD_TIMEZONE', `Time zone "${mapping.timezone}" is not an IANA zone name such as Asia/Shanghai`, 422)
+  }
+  const progress = opts.onProgress ?? (() => undefined)
+  const resolveCategory = await categoryResolver(db, mapping, mapping.categoryMappingSet ?? dataset)
+  const report = new ImportReport()
+  const unmapped = new Map<string, number>()
+  const ctx = { mapping, resolveCategory, report, unmapped, onRow: (n: number) => progress({ phase: 'reading', done: n }) }
+
+  const isJson = /\.(geo)?json$/i.test(extname(filename))
+  const file = await openTextFile(path, {
+    label: filename, encoding: mapping.encoding,
+    expected: isJson ? 'a GeoJSON FeatureCollection of Point features' : 'a CSV (or gzipped CSV) of cases with a header line',
+  })
+  const parsed = isJson || file.sample.trimStart().startsWith('{')
+    ? parseCaseGeoJson((await readFile(path)).toString('utf8'), ctx)
+    : await parseCaseCsv(file, ctx)
+  const rows = parsed.rowNo.length + report.rejectedRows
+
+  const { lon, lat } = declaredToWgs84(crs, Float64Array.from(parsed.x), Float64Array.from(parsed.y))
+  let accepted = parsed
+  if (crs.kind === 'projected') {
+    const ok = (i: number) => Number.isFinite(lon[i]) && Math.abs(lon[i]) <= 180 && Math.abs(lat[i]) <= 90
+    for (let i = 0; i < parsed.rowNo.length; i++) {
+      if (!ok(i)) report.reject(parsed.rowNo[i], 'x/y', `${parsed.x[i]} ${parsed.y[i]}`, 'WG_COORDINATES_OUT_OF_RANGE', `not a position in ${crs.label}`)
+    }
+    accepted = keepRows(parsed, ok)
+  }
+  const keptLon = crs.kind === 'projected' ? lon.filter((v) => Number.isFinite(v) && Math.abs(v) <= 180) : lon
+  const keptLat = crs.kind === 'projected' ? lat.filter((_, i) => Number.isFinite(lon[i]) && Math.abs(lon[i]) <= 180) : lat
+
+  const [{ id: importId }] = await db.knex('imports')
+    .insert({ kind: 'cases', filename, dataset, options: JSON.stringify(mapping) }).returning('id')
+  let conn: PoolClient | undefined
+  try {
+    conn = (await (db.knex.client as { acquireConnection(): Promise<PoolClient> }).acquireConnection())
+    const outcome = await loadCases(conn, db.kind, accepted, keptLon, keptLat, {
+      dataset, importId, declaredCrs: crs.label, districtId: opts.districtId ?? null,
+      stackedMin: mapping.stackedMin ?? 50,
+      onProgress: (phase, done) => progress({ phase, done, total: accepted.rowNo.length }),
+    })
+    ;(db.knex.client as { releaseConnection(c: PoolClient): Promise<void> }).releaseConnection(conn)
+    conn = undefined
+    for (const o of outcome.outside) {
+      report.reject(o.row, 'lon/lat', `${o.lon.toFixed(6)} ${o.lat.toFixed(6)}`, 'WG_OUTSIDE_DISTRICT',
+        `point lies outside the district; check the coordinate system (declared ${crs.label}: WGS84, GCJ-02 or BD-09?)`)
+    }
+    if (!outcome.districtChecked) report.warn('No district boundary is loaded, so points were not checked against it; import districts first to catch misplaced points.')
+    if (outcome.outside.length > 0.5 * Math.max(1, accepted.rowNo.length)) {
+      report.warn(`${outcome.outside.length} of ${accepted.rowNo.length} points fall outside the district: the declared coordinate system (${crs.label}) is probably wrong.`)
+    }
+    for (const s of outcome.stacked) {
+      report.warn(`${s.cases} cases share the coordinate ${s.lon.toFixed(6)}, ${s.lat.toFixed(6)}: flagged as stacked (a geocoder's fallback point); analyses exclude them by default.`)
+    }
+    const list = (prefix: string) => [...unmapped].filter(([k]) => prefix ? k.startsWith(prefix) : !k.includes(':') && k !== 'closed-without-time')
+      .map(([name, n]) => ({ name: prefix ? name.slice(prefix.length) : name, rows: n })).sort((a, b) => b.rows - a.rows)
+    const unmappedSources = list('source:')
+    if (unmappedSources.length) report.warn(`Sources without a channel mapping were stored as "other": ${unmappedSources.slice(0, 8).map((s) => `${s.name} (${s.rows})`).join(', ')}`)
+    if (unmapped.get('closed-without-time')) report.warn(`${unmapped.get('closed-without-time')} cases are closed but have no close time; they count as closed, not as closed on time.`)
+    report.errors.sort((a, b) => a.row - b.row)
+    const result: CaseImportResult = {
+      import_id: importId, dataset, filename, crs: crs.label, encoding: file.encoding,
+      counts: {
+        rows, inserted: outcome.inserted, updated: outcome.updated, unchanged: outcome.unchanged,
+        rejected: report.rejectedRows, stacked_points: outcome.stacked.length,
+      },
+      errors_by_code: report.errorsByCode(),
+      errors: report.errors.slice(0, ERRORS_IN_RESPONSE),
+      unmapped_categories: list(''),
+      unmapped_sources: unmappedSources,
+      stacked_points: outcome.stacked,
+      warnings: report.warnings,
+      errors_csv: `/api/imports/${importId}/errors.csv`,
+      seconds: (performance.now() - t0) / 1000,
+    }
+    await db.knex('imports').where({ id: importId }).update({
+      status: 'done', finished_at: db.knex.fn.now(), counts: JSON.stringify(result.counts),
+      errors: JSON.stringify(report.errors), warnings: JSON.stringify(report.warnings),
+    })
+    progress({ phase: 'done', done: rows, total: rows })
+    return result
+  } catch (err) {
+    if (conn) (db.knex.client as { releaseConnection(c: PoolClient): Promise<void> }).releaseConnection(conn)
+    await db.knex('imports').where({ id: importId })
+      .update({ status: 'failed', finished_at: db.knex.fn.now(), message: (err as Error).message }).catch(() => undefined)
+    throw err
+  }
+}

@@ -1,0 +1,68 @@
+import knexFactory, { type Knex } from 'knex'
+import knexPostgis, { type KnexPostgis } from 'knex-postgis'
+import pg from 'pg'
+import { redactUrl } from '../config'
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded'
+import { ensurePostgis } from './postgis'
+
+// Dates come back as JS Dates (timestamptz) and bigint counts as numbers: counts here never reach 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v))
+
+export type DatabaseKind = 'embedded' | 'postgres'
+
+/** The database Wangge runs on, whichever kind it is. */
+export interface Database {
+  kind: DatabaseKind
+  knex: Knex
+  /** knex-postgis helpers bound to `knex` */
+  st: KnexPostgis
+  /** connection URL (password redacted) */
+  url: string
+  /** PostgreSQL and PostGIS versions, for /api/health */
+  versions: { postgres: string; postgis: string }
+  close(): Promise<void>
+}
+
+/**
+ * Connects to DATABASE_URL, or boots the embedded PGlite under `dataDir` when none is given, and
+ * makes sure PostGIS is there. The embedded socket serves a single connection, hence pool max 1:
+ * code must never hold a transaction open while waiting on another query.
+ */
+export async function openDatabase(opts: {
+  databaseUrl?: string
+  dataDir: string
+  /** treat databaseUrl as an embedded socket server started elsewhere (tests share one) */
+  embeddedUrl?: boolean
+}): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined
+  let url = opts.databaseUrl
+  if (!url) {
+    embedded = await startEmbeddedDatabase(opts.dataDir)
+    url = embedded.url
+  }
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { connectionString: url, application_name: 'wangge' },
+    pool: embedded || opts.embeddedUrl ? { min: 0, max: 1 } : { min: 0, max: 10 },
+    acquireConnectionTimeout: 120_000,
+  })
+  try {
+    const versions = await ensurePostgis(knex)
+    return {
+      kind: embedded || opts.embeddedUrl ? 'embedded' : 'postgres',
+      knex,
+      st: knexPostgis(knex),
+      url: redactUrl(url),
+      versions,
+      async close() {
+        await knex.destroy()
+        if (embedded) await embedded.close()
+      },
+    }
+  } catch (err) {
+    await knex.destroy()
+    if (embedded) await embedded.close()
+    throw err
+  }
+}

@@ -1,0 +1,88 @@
+import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
+import { createGunzip, gunzipSync } from 'node:zlib'
+import iconv from 'iconv-lite'
+import { createError } from '../shared/errors'
+
+export const NotText = createError('WG_NOT_TEXT', '%s does not look like a text file (%s); expected %s', 415)
+
+const SAMPLE_BYTES = 64 * 1024
+
+export type TextEncoding = 'utf8' | 'gbk'
+
+/** A text file opened for streaming: decompressed, decoded to UTF-8, BOM removed. */
+export interface TextFile {
+  encoding: TextEncoding
+  gzip: boolean
+  /** the first ~64 KB of decoded text, for sniffing headers and delimiters */
+  sample: string
+  /** a fresh stream of the whole decoded text */
+  stream(): Readable
+}
+
+/** Reads the first bytes of a file, gunzipping them when the file is gzip. */
+async function headBytes(path: string): Promise<{ bytes: Buffer; gzip: boolean; zip: boolean }> {
+  const fh = await open(path, 'r')
+  try {
+    const buf = Buffer.alloc(SAMPLE_BYTES)
+    const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, 0)
+    const raw = buf.subarray(0, bytesRead)
+    const gzip = raw[0] === 0x1f && raw[1] === 0x8b
+    const zip = raw[0] === 0x50 && raw[1] === 0x4b && raw[2] === 0x03 && raw[3] === 0x04
+    if (!gzip) return { bytes: raw, gzip, zip }
+    // Decompress only the start: a truncated gzip member throws, so use the partial output.
+    let bytes: Buffer
+    try {
+      bytes = gunzipSync(raw, { finishFlush: 2 /* Z_SYNC_FLUSH */ })
+    } catch {
+      bytes = Buffer.alloc(0)
+    }
+    return { bytes: bytes.subarray(0, SAMPLE_BYTES), gzip, zip }
+  }
+  finally {
+    await fh.close()
+  }
+}
+
+/** True when `bytes` decode as UTF-8, allowing a multi-byte character cut at the end. */
+function isUtf8(bytes: Buffer): boolean {
+  let end = bytes.length
+  // back off an incomplete trailing sequence (at most 3 bytes)
+  for (let k = 1; k <= 3 && end - k >= 0; k++) {
+    const b = bytes[end - k]
+    if ((b & 0xc0) === 0x80) continue
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
+    if (need > k) end -= k
+    break
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end))
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Opens `path` as text: gzip is undone, the encoding is UTF-8 when the start decodes as UTF-8 and
+ * GBK otherwise (the two encodings Chinese system exports use), unless `encoding` is given.
+ * Binary files (NUL bytes, zip archives) are refused up front, naming what was expected.
+ */
+export async function openTextFile(path: string, opts: { label: string; expected: string; encoding?: TextEncoding }): Promise<TextFile> {
+  const { bytes, gzip, zip } = await headBytes(path)
+  if (zip) throw NotText(opts.label, 'it is a zip archive', opts.expected)
+  if (bytes.includes(0)) throw NotText(opts.label, 'it contains binary data', opts.expected)
+  const encoding: TextEncoding = opts.encoding ?? (isUtf8(bytes) ? 'utf8' : 'gbk')
+  const sample = iconv.decode(bytes, encoding).replace(/^\uFEFF/, '')
+  return {
+    encoding,
+    gzip,
+    sample,
+    stream() {
+      let s: Readable = createReadStream(path)
+      if (gzip) s = s.pipe(createGunzip())
+      return s.pipe(iconv.decodeStream(encoding, { stripBOM: true })) as unknown as Readable
+    },
+  }
+}

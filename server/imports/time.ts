@@ -1,0 +1,123 @@
+/**
+ * Fast parsing of case and track timestamps into epoch milliseconds.
+ *
+ * Written here rather than with a date library because imports parse several timestamps per row
+ * for millions of rows: a compiled pattern plus a cached time-zone offset per hour is ~50× faster
+ * than general-purpose parsers, and the zone rules still come from Intl (the IANA database).
+ */
+
+const offsetCache = new Map<string, Map<number, number>>()
+const formatters = new Map<string, Intl.DateTimeFormat>()
+const HOUR = 3_600_000
+
+/** Throws a RangeError for a time zone name Intl does not know. */
+export function assertTimeZone(tz: string): void {
+  formatterFor(tz)
+}
+
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric',
+    })
+    formatters.set(tz, f)
+  }
+  return f
+}
+
+/** Offset of `tz` from UTC in ms at the UTC instant `utcMs` (cached per hour). */
+export function zoneOffsetMs(tz: string, utcMs: number): number {
+  let byHour = offsetCache.get(tz)
+  if (!byHour) offsetCache.set(tz, (byHour = new Map()))
+  const hour = Math.floor(utcMs / HOUR)
+  let off = byHour.get(hour)
+  if (off === undefined) {
+    const parts = formatterFor(tz).formatToParts(new Date(hour * HOUR))
+    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
+    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+    off = asUtc - hour * HOUR
+    byHour.set(hour, off)
+  }
+  return off
+}
+
+/** Epoch ms of a wall-clock time in `tz` (the earlier instant when a DST change repeats it). */
+export function wallTimeToEpoch(tz: string, y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
+  const naive = Date.UTC(y, mo - 1, d, h, mi, s, ms)
+  const first = naive - zoneOffsetMs(tz, naive)
+  const second = naive - zoneOffsetMs(tz, first)
+  return second
+}
+
+export type TimeParser = (text: string) => number | null
+
+// ISO 8601 and the common Chinese system exports: 2025-01-05 14:30[:00[.000]][Z|+08:00], 2025/1/5 14:30
+const ISO_LIKE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/
+// 2025年1月5日 14时30分 / 2025年1月5日 14:30
+const CHINESE = /^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[时:](\d{1,2})分?(?::?(\d{1,2})秒?)?)?$/
+// US exports (Boston 311): 01/11/2015 12:19:31 AM
+const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/
+
+function valid(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false
+  const dim = new Date(Date.UTC(y, mo, 0)).getUTCDate()
+  return d <= dim
+}
+
+/**
+ * A parser for one column. `format` is 'auto' (ISO 8601, Chinese 年月日 or US M/D/Y with AM/PM),
+ * 'iso', 'us', 'zh', 'epoch-s' or 'epoch-ms'. Times without an offset are read in `tz`.
+ * Returns null for text that is not a valid time; empty text must be handled by the caller.
+ */
+export function timeParser(format: string, tz: string): TimeParser {
+  assertTimeZone(tz)
+  const iso: TimeParser = (text) => {
+    const m = ISO_LIKE.exec(text)
+    if (!m) return null
+    const [y, mo, d, h, mi, s] = [+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)]
+    if (!valid(y, mo, d, h, mi, s)) return null
+    const ms = m[7] ? Math.round(Number('0.' + m[7]) * 1000) : 0
+    if (m[8]) {
+      const off = m[8] === 'Z' ? 0 : (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(-2))) * 60_000
+      return Date.UTC(y, mo - 1, d, h, mi, s, ms) - off
+    }
+    return wallTimeToEpoch(tz, y, mo, d, h, mi, s, ms)
+  }
+  const zh: TimeParser = (text) => {
+    const m = CHINESE.exec(text)
+    if (!m) return null
+    const [y, mo, d, h, mi, s] = [+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)]
+    return valid(y, mo, d, h, mi, s) ? wallTimeToEpoch(tz, y, mo, d, h, mi, s) : null
+  }
+  const us: TimeParser = (text) => {
+    const m = US.exec(text)
+    if (!m) return null
+    let h = +(m[4] ?? 0)
+    if (m[7]) {
+      if (h < 1 || h > 12) return null
+      const pm = m[7][0] === 'P' || m[7][0] === 'p'
+      h = (h % 12) + (pm ? 12 : 0)
+    }
+    const [y, mo, d, mi, s] = [+m[3], +m[1], +m[2], +(m[5] ?? 0), +(m[6] ?? 0)]
+    return valid(y, mo, d, h, mi, s) ? wallTimeToEpoch(tz, y, mo, d, h, mi, s) : null
+  }
+  const epoch = (scale: number): TimeParser => (text) => {
+    const v = Number(text)
+    return Number.isFinite(v) ? v * scale : null
+  }
+  switch (format) {
+    case 'iso': return (t) => iso(t.trim())
+    case 'us': return (t) => us(t.trim())
+    case 'zh': return (t) => zh(t.trim())
+    case 'epoch-s': return epoch(1000)
+    case 'epoch-ms': return epoch(1)
+    case 'auto': return (t) => {
+      const s = t.trim()
+      return iso(s) ?? us(s) ?? zh(s)
+    }
+    default:
+      throw new RangeError(`time format "${format}" is not one of auto, iso, us, zh, epoch-s, epoch-ms`)
+  }
+}

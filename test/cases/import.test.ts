@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import type { Database } from '../../server/db/connect'
+import { importCases } from '../../server/cases/import/service'
+import { importDistricts } from '../../server/districts/import'
+import { fromWgs84 } from '../../server/shared/coords'
+import { openTestDatabase, resetData } from '../helpers/db'
+import { TINY, tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
+
+let db: Database
+beforeAll(async () => { db = await openTestDatabase() })
+afterAll(async () => { await db.close() })
+beforeEach(async () => {
+  await resetData(db)
+  await importDistricts(db, tempFile('district.geojson', tinyDistrictGeoJson()))
+})
+
+const HEADER = 'case_id,reported_at,category,source,status,closed_at,lon,lat,address'
+const row = (id: string, lon = 120.155, lat = 30.265, extra: Partial<Record<'time' | 'cat' | 'source' | 'status' | 'closed', string>> = {}) =>
+  [id, extra.time ?? '2025-05-01 18:00:00', extra.cat ?? '0401', extra.source ?? '巡查', extra.status ?? '', extra.closed ?? '', lon, lat, '测试路1号'].join(',')
+
+describe('case import', () => {
+  test('good rows are stored with their community; bad rows are reported with row, column and reason', async () => {
+    const csv = [HEADER,
+      row('A1'), row('A2', 120.165, 30.266, { cat: '非法小广告', source: '12345', closed: '2025-05-02 09:00:00' }),
+      row('A3', 120.155, 30.265, { time: '2025-02-30 10:00' }), // impossible date
+      row('A4', 121.5, 31.2), // outside the district
+      row('A5', 120.155, 30.265, { cat: '不存在的类别' }), // unknown category
+      row('A1'), // duplicate id
+      row('A6', 30.265, 120.155), // lon/lat swapped
+      row('A7', 120.156, 30.264, { status: '已结案', closed: '2025-05-01 20:00:00' }),
+    ].join('\n')
+    const r = await importCases(db, tempFile('cases.csv', csv), { filename: 'cases.csv' })
+    expect(r.counts).toMatchObject({ rows: 8, inserted: 3, rejected: 5 })
+    const byRow = Object.fromEntries(r.errors.map((e) => [e.row, e]))
+    expect(byRow[3]).toMatchObject({ column: 'reported_at', code: 'WG_BAD_TIME', value: '2025-02-30 10:00' })
+    expect(byRow[4]).toMatchObject({ code: 'WG_OUTSIDE_DISTRICT' })
+    expect(byRow[5]).toMatchObject({ column: 'category', code: 'WG_UNKNOWN_CATEGORY', value: '不存在的类别' })
+    expect(byRow[6]).toMatchObject({ column: 'case_id', code: 'WG_DUPLICATE_ID' })
+    expect(byRow[6].reason).toMatch(/row 1/)
+    expect(byRow[7]).toMatchObject({ code: 'WG_COORDINATES_OUT_OF_RANGE' })
+    expect(byRow[7].reason).toMatch(/swapped/)
+    expect(r.unmapped_categories).toEqual([{ name: '不存在的类别', rows: 1 }])
+    const stored = await db.knex('cases as k').join('districts as d', 'd.id', 'k.community_id')
+      .select('k.external_id', 'k.category_code', 'k.source', 'k.status', 'd.name_zh', 'k.due_at', 'k.reported_at').orderBy('k.external_id')
+    expect(stored.map((s) => [s.external_id, s.category_code, s.source, s.status, s.name_zh])).toEqual([
+      ['A1', '0401', 'patrol', 'reported', '西社区'],
+      ['A2', '0201', '12345', 'closed', '东社区'],
+      ['A7', '0401', 'patrol', 'closed', '西社区'],
+    ])
+    // due time defaults to the category deadline
+    const deadline = (await db.knex('categories').where({ code: '0401' }).first()).deadline_hours
+    expect(stored[0].due_at.getTime() - stored[0].reported_at.getTime()).toBe(deadline * 3600_000)
+    // the import is recorded with every rejected row
+    const rec = await db.knex('imports').where({ id: r.import_id }).first()
+    expect(rec.status).toBe('done')
+    expect(rec.errors).toHaveLength(5)
+  })
+
+  test('importing the same file twice changes nothing; a changed row is updated', async () => {
+    const path = tempFile('cases.csv', [HEADER, row('B1'), row('B2', 120.166, 30.262)].join('\n'))
+    const first = await importCases(db, path, {})
+    expect(first.counts).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 })
+    const again = await importCases(db, path, {})
+    expect(again.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
+    const changed = tempFile('cases.csv', [HEADER, row('B1', 120.155, 30.265, { status: 'closed', closed: '2025-05-02 08:00' }), row('B2', 120.166, 30.262)].join('\n'))
+    const third = await importCases(db, changed, {})
+    expect(third.counts).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 })
+    expect(await db.knex('cases').count({ n: '*' })).toEqual([{ n: 2 }])
+  })
+
+  test('GBK, semicolons, gzip and Chinese headers are read without a mapping', async () => {
+    const csv = ['案件编号;上报时间;小类;来源;经度;纬度;地址', 'C1;2025-06-01 09:00;排水井堵塞;视频;120.152;30.268;低洼路'].join('\r\n')
+    const r = await importCases(db, tempFile('gbk.csv.gz', csv, { encoding: 'gbk', gzip: true }), { filename: 'gbk.csv.gz' })
+    expect(r.encoding).toBe('gbk')
+    expect(r.counts.inserted).toBe(1)
+    const c = await db.knex('cases').first()
+    expect([c.category_code, c.source, c.address]).toEqual(['0601', 'video', '低洼路'])
+  })
+
+  test('GCJ-02 and projected coordinates are converted to WGS84', async () => {
+    const [gx, gy] = fromWgs84(120.158, 30.263, 'GCJ02')
+    const r = await importCases(db, tempFile('gcj.csv', [HEADER, row('D1', gx, gy)].join('\n')), { mapping: { crs: 'GCJ02', dataset: 'gcj' } })
+    expect(r.counts.inserted).toBe(1)
+    const p = await db.knex('cases').where({ dataset: 'gcj' }).first(db.knex.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat, declared_crs'))
+    expect(p.lon).toBeCloseTo(120.158, 5)
+    expect(p.lat).toBeCloseTo(30.263, 5)
+    expect(p.declared_crs).toBe('GCJ02')
+    // the same point in CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549), x/y in metres
+    const { projector } = await import('../../server/shared/coords')
+    const [x, y] = projector(4549).forwardPoint(120.158, 30.263)
+    const csv = ['id,time,category,x,y', `E1,2025-05-01 10:00,0401,${x},${y}`].join('\n')
+    const r2 = await importCases(db, tempFile('gk.csv', csv), { mapping: { crs: 'EPSG:4549', dataset: 'gk' } })
+    expect(r2.counts.inserted).toBe(1)
+    const q = await db.knex('cases').where({ dataset: 'gk' }).first(db.knex.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+    expect(q.lon).toBeCloseTo(120.158, 6)
+    expect(q.lat).toBeCloseTo(30.263, 6)
+  })
+
+  test('points all offset outside the district warn that the declared CRS is probably wrong', async () => {
+    const rows = [HEADER, row('F1', TINY.west - 0.01, 30.265), row('F2', TINY.east + 0.01, 30.265)]
+    const r = await importCases(db, tempFile('off.csv', rows.join('\n')), {})
+    expect(r.counts.rejected).toBe(2)
+    expect(r.warnings.join(' ')).toMatch(/coordinate system/)
+  })
+
+  test('stacked points (one coordinate shared by many cases) are flagged', async () => {
+    const rows = [HEADER]
+    for (let i = 0; i < 60; i++) rows.push(row(`S${i}`, 120.1611, 30.2611))
+    for (let i = 0; i < 10; i++) rows.push(row(`T${i}`, 120.151 + i * 0.001, 30.262))
+    const r = await importCases(db, tempFile('stacked.csv', rows.join('\n')), {})
+    expect(r.stacked_points).toEqual([{ lon: 120.1611, lat: 30.2611, cases: 60 }])
+    const flagged = await db.knex('cases').where({ stacked: true }).count({ n: '*' })
+    expect(flagged).toEqual([{ n: 60 }])
+  })
+
+  test('files that are not case files are refused up front and nothing is written', async () => {
+    await expect(importCases(db, tempFile('x.csv', Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10])), { filename: 'x.csv' }))
+      .rejects.toMatchObject({ code: 'WG_NOT_TEXT' })
+    await expect(importCases(db, tempFile('y.csv', 'name,colour\nfoo,red\n'), { filename: 'y.csv' }))
+      .rejects.toMatchObject({ code: 'WG_WRONG_COLUMNS', message: expect.stringMatching(/Found columns: name, colour/) })
+    await expect(importCases(db, tempFile('z.csv', [HEADER, row('Z1')].join('\n')), { mapping: { crs: 'EPSG:99999999' } }))
+      .rejects.toMatchObject({ code: 'WG_UNKNOWN_CRS' })
+    expect(await db.knex('cases').count({ n: '*' })).toEqual([{ n: 0 }])
+  })
+
+  test('a mapping file maps columns, categories, sources and statuses', async () => {
+    const csv = ['ID,OPENED,KIND,CHANNEL,STATE,LNG,LAT', '9,05/01/2025 06:00:00 PM,Graffiti Removal,Constituent Call,Open,120.161,30.269'].join('\n')
+    const r = await importCases(db, tempFile('us.csv', csv), {
+      mapping: {
+        dataset: 'us', timezone: 'Asia/Shanghai', timeFormat: 'us',
+        columns: { id: 'ID', reported_at: 'OPENED', category: 'KIND', source: 'CHANNEL', status: 'STATE', lon: 'LNG', lat: 'LAT' },
+        categories: { 'Graffiti Removal': '0106' }, sources: { 'Constituent Call': '12345' }, statuses: { Open: 'dispatched' },
+      },
+    })
+    expect(r.counts.inserted).toBe(1)
+    const c = await db.knex('cases').where({ dataset: 'us' }).first()
+    expect([c.category_code, c.source, c.status, c.reported_at.toISOString()]).toEqual(['0106', '12345', 'dispatched', '2025-05-01T10:00:00.000Z'])
+    await expect(importCases(db, tempFile('us.csv', csv), { mapping: { categories: { 'Graffiti Removal': '9999' } } }))
+      .rejects.toMatchObject({ code: 'WG_BAD_MAPPING' })
+  })
+})

@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest'
+import { timeParser, wallTimeToEpoch } from '../../server/imports/time'
+
+describe('timeParser', () => {
+  const sh = timeParser('auto', 'Asia/Shanghai')
+  test('ISO with and without offset', () => {
+    expect(sh('2025-03-01T08:30:00+08:00')).toBe(Date.parse('2025-03-01T00:30:00Z'))
+    expect(sh('2025-03-01 08:30:00')).toBe(Date.parse('2025-03-01T00:30:00Z'))
+    expect(sh('2025/3/1 8:30')).toBe(Date.parse('2025-03-01T00:30:00Z'))
+    expect(sh('2025-03-01T00:30:00Z')).toBe(Date.parse('2025-03-01T00:30:00Z'))
+    expect(sh('2025-03-01T08:30:00.250+08:00')).toBe(Date.parse('2025-03-01T00:30:00.250Z'))
+  })
+  test('Chinese 年月日', () => {
+    expect(sh('2025年3月1日 8时30分')).toBe(Date.parse('2025-03-01T00:30:00Z'))
+  })
+  test('US format with AM/PM in a DST zone', () => {
+    const ny = timeParser('us', 'America/New_York')
+    expect(ny('01/11/2015 12:19:31 AM')).toBe(Date.parse('2015-01-11T05:19:31Z')) // EST, midnight hour
+    expect(ny('07/04/2015 01:05:00 PM')).toBe(Date.parse('2015-07-04T17:05:00Z')) // EDT
+  })
+  test('invalid dates are rejected, not rolled over', () => {
+    expect(sh('2025-02-30 10:00')).toBeNull()
+    expect(sh('2025-13-01')).toBeNull()
+    expect(sh('yesterday')).toBeNull()
+    expect(timeParser('us', 'UTC')('13/01/2015 10:00:00 AM')).toBeNull()
+  })
+  test('DST gap and repeat resolve to a real instant', () => {
+    // 2015-03-08 02:30 does not exist in New York; 2015-11-01 01:30 happens twice (first one taken)
+    const gap = wallTimeToEpoch('America/New_York', 2015, 3, 8, 2, 30, 0)
+    expect(Number.isFinite(gap)).toBe(true)
+    expect(wallTimeToEpoch('America/New_York', 2015, 11, 1, 1, 30, 0)).toBe(Date.parse('2015-11-01T05:30:00Z'))
+  })
+  test('unknown format and zone are refused', () => {
+    expect(() => timeParser('nonsense', 'UTC')).toThrow(/time format/)
+    expect(() => timeParser('auto', 'Mars/Olympus')).toThrow()
+  })
+})
