@@ -10,7 +10,7 @@
  * Islands (no neighbours) still get a value: the cell alone (card = 1).
  */
 import type { Csr } from '../../shared/csr'
-import { foldedPseudoP, permutationDraws } from './crand'
+import { ConditionalDraws, foldedPseudoP } from './crand'
 import { bhCriticalPSorted, sortedFinite } from './fdr'
 import { normalSf } from './normal'
 
@@ -83,36 +83,24 @@ export function giStar(values: Float64Array, w: Csr, options: GiStarOptions = {}
 
 /**
  * Conditional randomisation: cell i keeps its own value and draws deg(i) others without replacement;
- * p_sim folds the count of draws whose Gi* is ≥ the observed one (esda's crand).
+ * p_sim folds the count of draws whose Gi* is ≥ the observed one (esda's crand). Gi*_rand ≥ Gi*_obs
+ * exactly when the drawn neighbour sum is ≥ the observed one (≤ when the values sum below 0).
  */
 function giStarPseudoP(values: Float64Array, w: Csr, sum: number, permutations: number, seed: number): Float64Array {
   const n = values.length
   const { offsets, indices } = w
   let maxCard = 0
   for (let i = 0; i < n; i++) maxCard = Math.max(maxCard, offsets[i + 1] - offsets[i])
-  const draws = permutationDraws(n, maxCard, permutations, seed)
-  const p_sim = new Float64Array(n)
+  const p_sim = new Float64Array(n).fill(1)
+  if (maxCard === 0) return p_sim
+  const draws = new ConditionalDraws(values, maxCard, permutations, seed)
   for (let i = 0; i < n; i++) {
     const k = offsets[i + 1] - offsets[i]
-    if (k === 0) {
-      // nothing to permute: the statistic is the cell alone in every draw, so no evidence either way
-      p_sim[i] = 1
-      continue
-    }
-    const yi = values[i]
-    let obs = yi
+    // islands keep p_sim = 1: the statistic is the cell alone in every draw, so no evidence either way
+    if (k === 0) continue
+    let obs = 0
     for (let e = offsets[i]; e < offsets[i + 1]; e++) obs += values[indices[e]]
-    const observed = obs / sum
-    let larger = 0
-    for (let p = 0, row = 0; p < permutations; p++, row += maxCard) {
-      let s = yi
-      for (let j = 0; j < k; j++) {
-        const r = draws[row + j]
-        s += values[r < i ? r : r + 1]
-      }
-      if (s / sum >= observed) larger++
-    }
-    p_sim[i] = foldedPseudoP(larger, permutations)
+    p_sim[i] = foldedPseudoP(draws.count(i, k, obs, sum > 0), permutations)
   }
   return p_sim
 }

@@ -11,7 +11,7 @@
 import { buildKdTree, knnSelfExcluded, type KdTree } from './kdtree'
 
 /** Points per grid bucket aimed at: a few, so a query's first ring of buckets usually suffices. */
-const POINTS_PER_BUCKET = 2
+const POINTS_PER_BUCKET = 4
 
 /** Shrinks the searched radius slightly so rounding in bucket edges can never end a search early. */
 const REACH_MARGIN = 1 - 1e-9

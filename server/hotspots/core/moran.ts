@@ -4,7 +4,7 @@
  * libpysal leaves them.
  */
 import type { Csr } from '../../shared/csr'
-import { DEFAULT_PERMUTATIONS, foldedPseudoP, permutationDraws } from './crand'
+import { ConditionalDraws, DEFAULT_PERMUTATIONS, foldedPseudoP } from './crand'
 import { normalSf } from './normal'
 
 /** Global Moran's I under the normality assumption (esda `Moran`: I, EI, VI_norm, z_norm, p_norm). */
@@ -197,7 +197,9 @@ export function localMoran(values: Float64Array, w: Csr, options: LocalMoranOpti
  * Conditional randomisation for local Moran (esda's crand): cell i keeps z_i and draws deg(i)
  * other cells. A draw is "at least as extreme" when z_i·(Σ y_drawn − Σ y_neighbours) ≥ 0, the same
  * test as comparing the two local I values but on the raw values, so ties between integer counts
- * are decided exactly instead of by rounding in the standardised values.
+ * are decided exactly instead of by rounding in the standardised values. The permuted local I are
+ * c·(Σ y_drawn − k·ȳ) with c = z_i·scaling/(k·sd), so their mean and SD follow from the moments of
+ * the drawn sums.
  */
 function localMoranPermutations(
   values: Float64Array,
@@ -210,42 +212,32 @@ function localMoranPermutations(
 ): { p_sim: Float64Array; z_sim: Float64Array } {
   const n = values.length
   const { offsets, indices } = w
+  let mean = 0
+  let ss = 0
+  for (let i = 0; i < n; i++) mean += values[i]
+  mean /= n
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2
+  const sd = Math.sqrt(ss / n)
   let maxCard = 0
   for (let i = 0; i < n; i++) maxCard = Math.max(maxCard, offsets[i + 1] - offsets[i])
-  const draws = permutationDraws(n, maxCard, permutations, seed)
-  const p_sim = new Float64Array(n)
-  const z_sim = new Float64Array(n)
+  const p_sim = new Float64Array(n).fill(1)
+  const z_sim = new Float64Array(n).fill(NaN)
+  if (maxCard === 0) return { p_sim, z_sim }
+  const draws = new ConditionalDraws(values, maxCard, permutations, seed)
   for (let i = 0; i < n; i++) {
     const k = offsets[i + 1] - offsets[i]
-    if (k === 0) {
-      p_sim[i] = 1
-      z_sim[i] = NaN
-      continue
-    }
+    // islands keep p_sim = 1 and z_sim = NaN: nothing to permute
+    if (k === 0) continue
     let obsY = 0
     for (let e = offsets[i]; e < offsets[i + 1]; e++) obsY += values[indices[e]]
     const zi = z[i]
-    let larger = 0
-    let sum = 0
-    let sumSq = 0
-    for (let p = 0, row = 0; p < permutations; p++, row += maxCard) {
-      let sy = 0
-      let sz = 0
-      for (let j = 0; j < k; j++) {
-        const r = draws[row + j]
-        const c = r < i ? r : r + 1
-        sy += values[c]
-        sz += z[c]
-      }
-      if (zi * (sy - obsY) >= 0) larger++
-      const stat = zi * (sz / k) * scaling
-      sum += stat
-      sumSq += stat * stat
-    }
+    const larger = zi === 0 ? permutations : draws.count(i, k, obsY, zi > 0)
     p_sim[i] = foldedPseudoP(larger, permutations)
-    const mean = sum / permutations
-    const sdSim = Math.sqrt(Math.max(0, sumSq / permutations - mean * mean))
-    z_sim[i] = (Is[i] - mean) / sdSim
+    draws.moments(i, k)
+    const c = (zi * scaling) / (k * sd)
+    const statMean = c * (draws.mean - k * mean)
+    const statSd = Math.abs(c) * Math.sqrt(Math.max(0, draws.meanSq - draws.mean * draws.mean))
+    z_sim[i] = (Is[i] - statMean) / statSd
   }
   return { p_sim, z_sim }
 }
