@@ -50,6 +50,8 @@ const IMPROVEMENT = 1e-6
 const SWAP_SHARE = 0.25
 /** Tabu tenure, in sweeps of the boundary (one sweep = as many iterations as boundary cells). */
 const TABU_SWEEPS = 0.5
+/** Most cells a composite move may carry along with a cut cell, as a share of the mean zone size (and 4 … 32). */
+const PENDANT_SHARE = 0.25
 /** Iterations per temperature block: at least this many, and at least n. */
 const MIN_BLOCK = 2000
 /** Minimum milliseconds between history points and between progress calls. */
@@ -89,6 +91,7 @@ export function localSearch(state: ZoningState, settings: SearchSettings): Searc
   const { x, y } = settings
   const { zoneRegion, region: cellRegion, locked } = state.plan
 
+  const pendantLimit = Math.max(4, Math.min(32, Math.round((PENDANT_SHARE * state.n) / state.K)))
   const tabuZone = new Int32Array(state.n).fill(-1)
   const tabuUntil = new Float64Array(state.n)
   let tenure = 0
@@ -241,10 +244,32 @@ export function localSearch(state: ZoningState, settings: SearchSettings): Searc
       }
     }
     if (d > 0 && rand() >= Math.exp(-d / T)) continue
-    if (!detach.canDetach(zone, i) || !fits(i, b)) continue
+    if (!fits(i, b)) continue
+    if (detach.canDetach(zone, i)) {
+      state.move(i, b)
+      tabuZone[i] = a
+      tabuUntil[i] = it + tenure
+      continue
+    }
+    // i holds a pendant of its zone (cells beyond a bridge, a dead-end street): move them together.
+    const tail = detach.pendant(zone, i, pendantLimit, locked)
+    if (!tail || !tail.length) continue
     state.move(i, b)
-    tabuZone[i] = a
-    tabuUntil[i] = it + tenure
+    let total = d
+    let moved = 0
+    for (; moved < tail.length; moved++) {
+      const c = tail[moved]
+      if (!fits(c, b)) break
+      total += state.delta(c, b)
+      state.move(c, b)
+    }
+    if (moved === tail.length && (total <= 0 || rand() < Math.exp(-total / T))) {
+      tabuZone[i] = a
+      tabuUntil[i] = it + tenure
+      continue
+    }
+    while (moved > 0) state.move(tail[--moved], a)
+    state.move(i, a)
   }
 
   state.recompute()
