@@ -8,7 +8,7 @@ import type { Pt } from './geom'
 import { warp, metricToLonLat, roundDeg, RIVER_Y } from './frame'
 import { STALL_SITES, ADVERT_SITES, LOW_LYING, TREND_SITES, FALLBACK_POI, placeXY } from './layout'
 import type { Category } from './taxonomy'
-import type { CityIndex } from './places'
+import type { CityIndex, StreetHit } from './places'
 import type { Poi } from './pois'
 import type { StreetSegment } from './streets'
 import { handleCase } from './handling'
@@ -105,6 +105,8 @@ interface Draft {
   /** published lon/lat (the fallback point for stacked cases) */
   ll: Pt
   pattern: number
+  /** the street the case was placed beside, when known */
+  hit?: StreetHit
 }
 
 export interface CaseContext {
@@ -154,20 +156,25 @@ export function generateCases(ctx: CaseContext): CaseSet {
   const weekOf = (source: Source): WeekdayProfile => (source === '巡查' || source === '视频' ? 'patrol' : 'hotline')
 
   /** A point near `centre` (Gaussian, truncated inside the radius), moved to the kerb of the nearest suitable street when that keeps it inside. */
-  const nearPoint = (rand: Random, centre: Pt, radius: number, snap: (s: StreetSegment) => boolean): { x: number; y: number; ll: Pt } => {
+  const nearPoint = (rand: Random, centre: Pt, radius: number, snap: (s: StreetSegment) => boolean): { x: number; y: number; ll: Pt; hit?: StreetHit } => {
     const r = radius * 0.97 // haversine vs projected metres differ by < 0.5%: keep the claim safe
     for (let attempt = 0; attempt < 1000; attempt++) {
       const dx = normal(rand) * (r / 2.2)
       const dy = normal(rand) * (r / 2.2)
       if (dx * dx + dy * dy > r * r) continue
       let p: Pt = [centre[0] + dx, centre[1] + dy]
+      let at: StreetHit | undefined
       const hit = index.nearestStreet(p[0], p[1], snap)
       if (hit && hit.dist < 40) {
-        const q = index.besideStreet(hit.seg, hit.piece, hit.t, hit.side * (2 + rand() * 6))
-        if (Math.hypot(q[0] - centre[0], q[1] - centre[1]) <= r) p = q
+        const offset = 2 + rand() * 6
+        const q = index.besideStreet(hit.seg, hit.piece, hit.t, hit.side * offset)
+        if (Math.hypot(q[0] - centre[0], q[1] - centre[1]) <= r) {
+          p = q
+          at = { ...hit, dist: offset }
+        }
       }
       const ll = index.accept(p[0], p[1])
-      if (ll) return { x: p[0], y: p[1], ll }
+      if (ll) return { x: p[0], y: p[1], ll, hit: at }
     }
     throw new Error(`No valid point within ${radius} m of (${centre[0].toFixed(0)}, ${centre[1].toFixed(0)}): move the site inside the district.`)
   }
@@ -234,11 +241,11 @@ export function generateCases(ctx: CaseContext): CaseSet {
       const lens = cumulative(segs.map((s) => lengthOf(s.metric)))
       const days = table('drain', () => dayTable(SEASONS.rain, 'hotline', storms))
       for (let n = 0; n < area.cases; n++) {
-        let pt: { x: number; y: number; ll: Pt } | null = null
+        let pt: { x: number; y: number; ll: Pt; hit: StreetHit } | null = null
         while (!pt) {
-          const [x, y] = index.alongStreet(drainRand, segs[drawCumulative(drainRand, lens)], 1.5 + drainRand() * 4)
+          const { p: [x, y], hit } = index.alongStreet(drainRand, segs[drawCumulative(drainRand, lens)], 1.5 + drainRand() * 4)
           const ll = index.accept(x, y)
-          if (ll) pt = { x, y, ll }
+          if (ll) pt = { x, y, ll, hit }
         }
         const source = sourceOf(drainRand, 'drain')
         drafts.push({ t: at(drawDay(drainRand, days), drawTimeOfDay(drainRand, hourOf(source))), category: '0601', source, ...pt, pattern })
@@ -300,6 +307,7 @@ export function generateCases(ctx: CaseContext): CaseSet {
     const t = at(drawDay(bgRand, days), drawTimeOfDay(bgRand, hour))
     for (;;) {
       let p: Pt
+      let hit: StreetHit | undefined
       let water = false
       if (category === '0104') {
         // dirty water: on the river or its banks
@@ -307,12 +315,12 @@ export function generateCases(ctx: CaseContext): CaseSet {
         p = warp(x, RIVER_Y + (bgRand() - 0.5) * 120)
         water = true
       } else if ((category === '0501' || category === '0601') && bgRand() < 0.35) {
-        p = index.alongStreet(bgRand, lowStreets[drawCumulative(bgRand, lowCum)], 2 + bgRand() * 4)
+        ;({ p, hit } = index.alongStreet(bgRand, lowStreets[drawCumulative(bgRand, lowCum)], 2 + bgRand() * 4))
       } else {
-        p = index.alongStreet(bgRand, streets[drawCumulative(bgRand, streetCum)], 2 + bgRand() * 13)
+        ;({ p, hit } = index.alongStreet(bgRand, streets[drawCumulative(bgRand, streetCum)], 2 + bgRand() * 13))
       }
       const ll = index.accept(p[0], p[1], water)
-      if (ll) return { t, category, source, x: p[0], y: p[1], ll, pattern }
+      if (ll) return { t, category, source, x: p[0], y: p[1], ll, pattern, hit }
     }
   }
   for (let k = 0; k < backgroundN; k++) drafts.push(background(-1))
@@ -339,7 +347,7 @@ export function generateCases(ctx: CaseContext): CaseSet {
     const opt = (ms: number | null) => (ms === null ? '' : isoShanghai(ms))
     lines.push([
       `WG2025${String(n + 1).padStart(6, '0')}`, isoShanghai(d.t), opt(h.dispatched), isoShanghai(h.due), opt(h.closed), h.status,
-      d.category, cat.minor_zh, d.source, index.address(d.x, d.y), roundDeg(d.ll[0]).toFixed(7), roundDeg(d.ll[1]).toFixed(7),
+      d.category, cat.minor_zh, d.source, index.address(d.x, d.y, d.hit), roundDeg(d.ll[0]).toFixed(7), roundDeg(d.ll[1]).toFixed(7),
     ].join(','))
   })
   const closed = byStatus.closed ?? 0

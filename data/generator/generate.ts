@@ -39,8 +39,8 @@ export interface GenerateOptions {
   outDir: string
   /** PRNG seed; DEFAULT_SEED reproduces the committed files */
   seed?: number
-  /** leave out the GPS tracks (the slowest part), e.g. for quick checks */
-  skipTracks?: boolean
+  /** workers whose tracks are generated (default: all); [] leaves tracks.csv.gz out, e.g. for quick checks */
+  trackWorkers?: readonly string[]
 }
 
 /** The planted truth written to truth.json. */
@@ -89,8 +89,13 @@ function poiFeatures(pois: readonly Poi[]): OutFeature[] {
   return pois.map((p) => ({ properties: { id: p.id, kind: p.kind, name_zh: p.name_zh, name_en: p.name_en }, geometry: { type: 'Point', coordinates: p.lonlat } }))
 }
 
-/** Builds every sample file in memory. */
-export function buildSampleCity(seed = DEFAULT_SEED, options: { skipTracks?: boolean } = {}): GenerateResult {
+/**
+ * Builds every sample file in memory.
+ * @param options.trackWorkers  workers whose tracks to generate (default all; [] = no tracks file).
+ *   Each worker's fixes come from their own random stream, so a subset reproduces exactly their
+ *   rows of the full file.
+ */
+export function buildSampleCity(seed = DEFAULT_SEED, options: { trackWorkers?: readonly string[] } = {}): GenerateResult {
   const files = new Map<SampleFile, Buffer>()
   const taxonomy = loadTaxonomy()
   const partition = buildPartition()
@@ -140,9 +145,11 @@ export function buildSampleCity(seed = DEFAULT_SEED, options: { skipTracks?: boo
   })), null, 2) + '\n'))
 
   let trackStats: TrackStats = { fixes: 0, shifts: 0, gaps: 0, outliers: 0, hotspot_stops: 0, other_stops: 0 }
-  if (!options.skipTracks) {
+  const trackWorkers = options.trackWorkers ? workers.filter((w) => options.trackWorkers!.includes(w.id)) : workers
+  if (trackWorkers.length > 0) {
+    // workers linger where the cases are: every planted hotspot except the drains
     const lingerAt = cases.hotspots.filter((h) => h.kind !== 'drain').map((h) => lonLatToMetric(h.center[0], h.center[1]))
-    const tracks = generateTracks(seed, workers, streets, gridPolysMetric, lingerAt)
+    const tracks = generateTracks(seed, trackWorkers, streets, gridPolysMetric, lingerAt)
     files.set('tracks.csv.gz', gzipText(tracks.csv))
     trackStats = tracks.stats
   }
@@ -201,7 +208,7 @@ function gridWorkload(csv: string, grids: Pt[][][][]): Truth['grids_workload'] {
 
 /** Generates the sample city into `outDir` and returns what was written. */
 export function generateSampleCity(options: GenerateOptions): GenerateResult {
-  const result = buildSampleCity(options.seed ?? DEFAULT_SEED, { skipTracks: options.skipTracks })
+  const result = buildSampleCity(options.seed ?? DEFAULT_SEED, { trackWorkers: options.trackWorkers })
   for (const [name, buf] of result.files) writeOut(resolve(options.outDir, name), buf)
   return result
 }

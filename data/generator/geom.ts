@@ -22,9 +22,11 @@ export function signedArea(ring: readonly Pt[]): number {
 export function pointInRing(x: number, y: number, ring: readonly Pt[]): boolean {
   let inside = false
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]
-    const [xj, yj] = ring[j]
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+    const pi = ring[i]
+    const pj = ring[j]
+    const yi = pi[1]
+    const yj = pj[1]
+    if (yi > y !== yj > y && x < ((pj[0] - pi[0]) * (y - yi)) / (yj - yi) + pi[0]) inside = !inside
   }
   return inside
 }
@@ -35,7 +37,9 @@ export function distToSegment(px: number, py: number, ax: number, ay: number, bx
   const dy = by - ay
   const len2 = dx * dx + dy * dy
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2))
-  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy))
+  const ex = px - (ax + t * dx)
+  const ey = py - (ay + t * dy)
+  return Math.sqrt(ex * ex + ey * ey)
 }
 
 /** Distance from a point to the nearest edge of a closed ring (no closing point), metres. */
@@ -43,8 +47,9 @@ export function distToRing(x: number, y: number, ring: readonly Pt[]): number {
   let best = Infinity
   for (let i = 0, n = ring.length; i < n; i++) {
     const a = ring[i]
-    const b = ring[(i + 1) % n]
-    best = Math.min(best, distToSegment(x, y, a[0], a[1], b[0], b[1]))
+    const b = ring[i + 1 < n ? i + 1 : 0]
+    const d = distToSegment(x, y, a[0], a[1], b[0], b[1])
+    if (d < best) best = d
   }
   return best
 }

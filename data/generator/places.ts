@@ -13,6 +13,8 @@ import type { Random } from './rand'
 const EDGE_MARGIN = 1
 /** Side of the cells that remember which parts of the district are far from its outline, m. */
 const CELL = 50
+/** Street pieces (nearest by box) checked for the nearest by true distance. */
+const NEAREST_CANDIDATES = 8
 /** A house number every this many metres along a road, per side. */
 const NUMBER_SPACING = 12
 
@@ -101,13 +103,14 @@ export class CityIndex {
 
   /** Nearest street piece to (x, y), optionally only among segments that pass `filter`. */
   nearestStreet(x: number, y: number, filter?: (s: StreetSegment) => boolean): StreetHit | null {
-    const ids = this.pieces.neighbors(x, y, 16, 2000, filter ? (i) => filter(this.streets[this.pieceSeg[i]]) : undefined)
+    const ids = this.pieces.neighbors(x, y, NEAREST_CANDIDATES, 2000, filter ? (i) => filter(this.streets[this.pieceSeg[i]]) : undefined)
     let best: StreetHit | null = null
     for (const i of ids) {
       const seg = this.streets[this.pieceSeg[i]]
       const k = this.pieceK[i]
-      const [ax, ay] = seg.metric[k]
-      const [bx, by] = seg.metric[k + 1]
+      const a = seg.metric[k]
+      const b = seg.metric[k + 1]
+      const ax = a[0], ay = a[1], bx = b[0], by = b[1]
       const d = distToSegment(x, y, ax, ay, bx, by)
       if (best && d >= best.dist) continue
       const dx = bx - ax
@@ -122,26 +125,28 @@ export class CityIndex {
 
   /** A point beside a street: position t (0–1) on piece k, pushed `offset` m to the left (negative: right). */
   besideStreet(seg: StreetSegment, k: number, t: number, offset: number): Pt {
-    const [ax, ay] = seg.metric[k]
-    const [bx, by] = seg.metric[k + 1]
+    const ax = seg.metric[k][0], ay = seg.metric[k][1]
+    const bx = seg.metric[k + 1][0], by = seg.metric[k + 1][1]
     const len = Math.hypot(bx - ax, by - ay) || 1
     return [ax + (bx - ax) * t - ((by - ay) / len) * offset, ay + (by - ay) * t + ((bx - ax) / len) * offset]
   }
 
-  /** A uniformly placed point along a segment, `offset` m to a random side (kerbs, shop fronts). */
-  alongStreet(rand: Random, seg: StreetSegment, offset: number): Pt {
+  /** A uniformly placed point along a segment, `offset` m to a random side (kerbs, shop fronts), with the street it belongs to. */
+  alongStreet(rand: Random, seg: StreetSegment, offset: number): { p: Pt; hit: StreetHit } {
     const lens = seg.metric.slice(1).map((p, k) => Math.hypot(p[0] - seg.metric[k][0], p[1] - seg.metric[k][1]))
     let r = rand() * lens.reduce((a, b) => a + b, 0)
     let k = 0
     while (k < lens.length - 1 && r > lens[k]) r -= lens[k++]
-    return this.besideStreet(seg, k, lens[k] > 0 ? Math.min(1, r / lens[k]) : 0, rand() < 0.5 ? offset : -offset)
+    const t = lens[k] > 0 ? Math.min(1, r / lens[k]) : 0
+    const side = rand() < 0.5 ? 1 : -1
+    return { p: this.besideStreet(seg, k, t, side * offset), hit: { seg, piece: k, t, dist: offset, side } }
   }
 
   /** Subdistrict name (街道) of the community holding a point, or null outside all. */
   subdistrictAt(x: number, y: number): string | null {
     for (const c of this.communities) {
-      const [x0, y0, x1, y1] = c.bbox
-      if (x < x0 || x > x1 || y < y0 || y > y1) continue
+      const b = c.bbox
+      if (x < b[0] || x > b[2] || y < b[1] || y > b[3]) continue
       for (const poly of c.polygons) {
         if (pointInRing(x, y, poly[0]) && !poly.slice(1).some((h) => pointInRing(x, y, h))) return c.street_zh
       }
@@ -149,9 +154,12 @@ export class CityIndex {
     return null
   }
 
-  /** Address text of a point: district, subdistrict, nearest road and house number, '附近'. */
-  address(x: number, y: number): string {
-    const hit = this.nearestStreet(x, y, (s) => s.cls !== 'bridge') ?? this.nearestStreet(x, y)
+  /**
+   * Address text of a point: district, subdistrict, road and house number, '附近'. The road is
+   * `known` when the point was placed beside it, else the nearest road (bridges have no numbers).
+   */
+  address(x: number, y: number, known?: StreetHit): string {
+    const hit = known && known.seg.cls !== 'bridge' ? known : this.nearestStreet(x, y, (s) => s.cls !== 'bridge') ?? this.nearestStreet(x, y)
     const sub = this.subdistrictAt(x, y) ?? ''
     if (!hit) return `望格区${sub}附近`
     const s = hit.seg
@@ -170,8 +178,8 @@ export class CityIndex {
   accept(x: number, y: number, water = false): Pt | null {
     const deep = this.deepInside(x, y)
     if (!deep && (!pointInRing(x, y, this.outline) || distToRing(x, y, this.outline) < EDGE_MARGIN)) return null
-    const [rx0, ry0, rx1, ry1] = this.riverBox
-    if (!water && x >= rx0 && x <= rx1 && y >= ry0 && y <= ry1 && pointInRing(x, y, this.river)) return null
+    const rb = this.riverBox
+    if (!water && x >= rb[0] && x <= rb[2] && y >= rb[1] && y <= rb[3] && pointInRing(x, y, this.river)) return null
     const ll = metricToLonLat(x, y)
     return deep || pointInRing(ll[0], ll[1], this.outlineLonLat) ? ll : null
   }
