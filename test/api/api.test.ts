@@ -23,7 +23,6 @@ function multipart(file: { name: string; content: string | Buffer }, fields: Rec
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 /** The result of a job-backed request: immediate (201) or polled from /api/jobs/:id after a 202. */
 async function settled(res: { statusCode: number; json(): any }): Promise<{ statusCode: number; body: any }> {
   if (res.statusCode !== 202) return { statusCode: res.statusCode, body: res.json() }
