@@ -51,6 +51,7 @@ export function createShortestPathWorkspace(graph: StreetGraph): ShortestPathWor
  * One Dijkstra run in `ws`: from the seeds (node, starting metres), until the heap is empty, the
  * next distance exceeds `maxDistance`, or every node in `targets` is settled.
  * Afterwards `ws.dist` is exact for settled nodes; nodes beyond `maxDistance` read Infinity.
+ * Predecessors are recorded only with `trackPaths` (tables do not need them).
  */
 function search(
   ws: ShortestPathWorkspace,
@@ -58,12 +59,15 @@ function search(
   targets: Uint32Array | undefined,
   nTargets: number,
   maxDistance: number,
+  trackPaths: boolean,
 ): void {
   const { graph, dist, prevNode, prevEdge, heap, heapPos, targetMark, seedNodes, seedDist } = ws
   const { offsets, indices, weights, slotEdge } = graph
   dist.fill(Infinity)
-  prevNode.fill(-1)
-  prevEdge.fill(-1)
+  if (trackPaths) {
+    prevNode.fill(-1)
+    prevEdge.fill(-1)
+  }
   heapPos.fill(NEVER)
   let size = 0
   for (let s = 0; s < nSeeds; s++) {
@@ -106,8 +110,10 @@ function search(
       const nd = du + weights[k]
       if (nd < dist[v]) {
         dist[v] = nd
-        prevNode[v] = u
-        prevEdge[v] = slotEdge[k]
+        if (trackPaths) {
+          prevNode[v] = u
+          prevEdge[v] = slotEdge[k]
+        }
         if (pv === NEVER) {
           heap[size] = v
           heapPos[v] = size
@@ -175,7 +181,7 @@ export interface ShortestPathTree {
 export function shortestPathTree(graph: StreetGraph, source: GraphPosition, maxDistance = Infinity): ShortestPathTree {
   const ws = createShortestPathWorkspace(graph)
   const ns = positionSeeds(graph, source, ws.seedNodes, ws.seedDist)
-  search(ws, ns, undefined, 0, maxDistance)
+  search(ws, ns, undefined, 0, maxDistance, true)
   return { source, dist: ws.dist.slice(), prevNode: ws.prevNode.slice(), prevEdge: ws.prevEdge.slice() }
 }
 
@@ -263,7 +269,7 @@ export function distanceTable(
     }
     rowOf.set(key, i)
     const ns = positionSeeds(graph, s, ws.seedNodes, ws.seedDist)
-    search(ws, ns, t.nodes, 2 * nt, Infinity)
+    search(ws, ns, t.nodes, 2 * nt, Infinity, false)
     const srcEdge = typeof s === 'number' ? -1 : s.edge
     const srcAlong = typeof s === 'number' ? 0 : s.along
     for (let j = 0; j < nt; j++) out[i * nt + j] = readTarget(ws, t, j, srcEdge, srcAlong)
@@ -301,7 +307,7 @@ export function shortestPath(
 ): StreetPath | undefined {
   const ns = positionSeeds(graph, from, ws.seedNodes, ws.seedDist)
   const t = targetSeeds(graph, [to])
-  search(ws, ns, t.nodes, 2, Infinity)
+  search(ws, ns, t.nodes, 2, Infinity, true)
   return tracePath(graph, ws, from, to)
 }
 

@@ -1,0 +1,367 @@
+/**
+ * The daily patrol plan: a team orienteering problem with time windows and mandatory visits on the
+ * street graph. Each worker walks from their start to their end within their shift; every mandatory
+ * cell must be visited (passed by), and spare time goes to dwell at priority cells, the
+ * hot-spot-policing dosage of Koper (1995). Plans are ranked lexicographically: mandatory cells
+ * covered, then Σ priority × dwell minutes, then metres walked.
+ *
+ * Method, after Vansteenwegen, Souffriau, Vanden Berghe & Van Oudheusden (2009), "Iterated local
+ * search for the team orienteering problem with time windows" (Comput. Oper. Res. 36(12)):
+ * 1. construction: mandatory cells by parallel insertion with Solomon's (1987) I1 criterion and
+ *    time-window feasibility by Savelsbergh's (1992) forward slack (route-construct.ts);
+ * 2. local search: 2-opt and or-opt within routes, relocate and exchange between routes when cells
+ *    may be served by several workers (route-search.ts); greedy insertion of dwell visits by value
+ *    per minute and the "replace" move (route-dwell.ts);
+ * 3. iterated local search until the time budget: perturb one route (and, with cross-help, a
+ *    neighbouring one) by ruin and recreate (Schrimpf et al. 2000, J. Comput. Phys. 159) — remove a
+ *    segment of consecutive visits whose length grows while the search stalls, as in
+ *    Vansteenwegen's shake, or a random handful — reinsert, re-optimise, keep the result unless the
+ *    objective got worse.
+ */
+import { seededRandom, type Random } from '../../shared/random'
+import type { PatrolInstance, PatrolPlan, PlanObjective, PlanOptions } from './plan-types'
+import { assemblePlan, planObjective } from './plan-output'
+import { fitsAlone, InsertionCache, insertEach, insertMandatory, makeRoomAndInsert } from './route-construct'
+import { fillDwell, replaceDwell } from './route-dwell'
+import { doubleBridge, resetDwell, ruinScattered, ruinSegment } from './route-perturb'
+import { exchange, improveRoute, relocate } from './route-search'
+import { compileProblem, DIST_EPS, RouteSet, type RouteSnapshot } from './route-state'
+
+export type * from './plan-types'
+
+const DEFAULT_BUDGET_MS = 2000
+const I1_LAMBDA = 1 // Solomon's λ: weight of the distance from the start in choosing the next cell
+// mix of perturbations (tuned on the synthetic city and the exact small cases in the tests)
+const DOUBLE_BRIDGE_SHARE = 0.35
+const SCATTERED_SHARE = 0.25
+const DWELL_RESET_SHARE = 0.2
+const DWELL_FIRST_SHARE = 0.3
+const RANDOM_ROUTE_SHARE = 0.3
+const HOT_REBUILD_SHARE = 0.1
+const SWAP_SAMPLES = 24 // value-driven exchanges tried per perturbation of two routes
+const PRIORITY_BLUR = 0.4 // ± 20 % noise on priorities when reinserting dwell-first
+const INTER_ROUTE_PASSES = 50 // cap on relocate/exchange sweeps over all route pairs at construction
+const VALUE_EPS = 1e-9
+const POLISH_ROUNDS = 4 // route/dwell alternations per call; later rounds almost never change anything
+
+/**
+ * Plans the day for all workers (see the module comment for the method and the objective).
+ * Deterministic for a seed up to where the time budget stops the search (see `maxIterations`).
+ */
+export function planPatrol(instance: PatrolInstance, options: PlanOptions = {}): PatrolPlan {
+  const t0 = performance.now()
+  const budget = options.timeBudgetMs ?? DEFAULT_BUDGET_MS
+  const seed = options.seed ?? 1
+  const maxIterations = options.maxIterations ?? Infinity
+  const p = compileProblem(instance, options.allowCrossHelp ?? false)
+  const rand = seededRandom(seed)
+  const rs = new RouteSet(p)
+  const cache = new InsertionCache(rs)
+  const { C, W } = p
+
+  // cells worth trying: mandatory ones some eligible worker can reach in time; optional ones with value
+  const mandatory: number[] = []
+  const optionalList: number[] = []
+  for (let c = 0; c < C; c++) {
+    if (p.eligOffsets[c + 1] === p.eligOffsets[c] || !fitsAlone(rs, c)) continue
+    if (p.mandatory[c]) mandatory.push(c)
+    else if (p.value[c] > 0) optionalList.push(c)
+  }
+  const optional = Int32Array.from(optionalList)
+  let shared = false // some cell may go to more than one worker: inter-route moves matter
+  for (let c = 0; c < C && !shared; c++) shared = p.eligOffsets[c + 1] - p.eligOffsets[c] > 1
+
+  // 1. construction
+  insertMandatory(rs, cache, mandatory, undefined, I1_LAMBDA)
+  const all = Array.from({ length: W }, (_, r) => r)
+  for (const r of all) improveRoute(rs, r)
+  if (shared) interRoute(rs, all, INTER_ROUTE_PASSES)
+  const missing = mandatory.filter((c) => rs.routeOf[c] < 0)
+  if (missing.length > 0) insertMandatory(rs, cache, missing, undefined, 0)
+  polish(rs, cache, all, optional)
+
+  let best = planObjective(rs)
+  options.onImprove?.(best, performance.now() - t0)
+
+  // 3. iterated local search
+  const strength = new Int32Array(W).fill(1)
+  const allowed = new Uint8Array(W)
+  let iterations = 0
+  while (iterations < maxIterations && performance.now() - t0 < budget) {
+    iterations++
+    const r = pickRoute(rs, rand)
+    if (r < 0) break
+    const touched = [r]
+    if (shared) {
+      const other = neighbourRoute(rs, r, rand)
+      if (other >= 0) touched.push(other)
+    }
+    const before = localObjective(rs, touched)
+    const snap = rs.snapshot(touched)
+
+    const { removed, hotFirst } = perturb(rs, touched, strength[r], rand)
+    for (const t of touched) allowed[t] = 1
+    // removed mandatory cells, plus any still unrouted that these routes may take
+    const pending = removed.filter((c) => p.mandatory[c] === 1)
+    for (const c of mandatory) {
+      if (rs.routeOf[c] >= 0 || pending.includes(c)) continue
+      for (const t of touched) if (p.eligible[c * W + t]) {
+        pending.push(c)
+        break
+      }
+    }
+    // recreate: sometimes hot cells first as dwell visits, or (with cross-help) to a random worker
+    const u = rand()
+    let rest = shuffle(pending, rand)
+    if (hotFirst || u < DWELL_FIRST_SHARE) {
+      // priority order, blurred so that repeated rebuilds differ
+      const key = new Map(rest.map((c) => [c, p.priority[c] * (1 - PRIORITY_BLUR / 2 + PRIORITY_BLUR * rand())]))
+      rest.sort((a, b) => key.get(b)! - key.get(a)!)
+      rest = insertEach(rs, rest, allowed, 'dwell', rand)
+    } else if (touched.length > 1 && u < DWELL_FIRST_SHARE + RANDOM_ROUTE_SHARE) {
+      rest = insertEach(rs, rest, allowed, 'random-route', rand)
+    }
+    insertMandatory(rs, cache, rest, allowed, rand() < 0.5 ? I1_LAMBDA : 0)
+    for (const t of touched) allowed[t] = 0
+    if (touched.length > 1) interRoute(rs, touched, 2)
+    polish(rs, cache, touched, optional)
+    if (touched.length > 1) {
+      const [a, b] = touched
+      if (shiftWork(rs, cache, a, b, optional) || shiftWork(rs, cache, b, a, optional) || swapWork(rs, cache, a, b, optional, rand)) {
+        polish(rs, cache, touched, optional)
+      }
+    }
+
+    const after = localObjective(rs, touched)
+    let cmp = compare(after, before)
+    for (const t of touched) if (!rs.ok[t] && snapOk(snap, t)) cmp = -1 // a kick may overrun the shift; never keep that
+    if (cmp < 0) {
+      rs.restore(snap)
+      strength[r] = strength[r] >= Math.max(2, (rs.len[r] - 2) >> 1) ? 1 : strength[r] + 1
+    } else if (cmp > 0) {
+      strength[r] = 1
+      best = planObjective(rs)
+      options.onImprove?.(best, performance.now() - t0)
+    }
+  }
+
+  return assemblePlan(instance, rs, { method: 'ils', seed, iterations, elapsedMs: performance.now() - t0 })
+}
+
+/** Whether route t was feasible when the snapshot was taken. */
+function snapOk(snap: RouteSnapshot, t: number): boolean {
+  return snap.ok[snap.routes.indexOf(t)] === 1
+}
+
+/** Coverage (all routes), dwell value and metres of some routes: what a move on them can change. */
+interface LocalObjective {
+  covered: number
+  value: number
+  dist: number
+}
+
+function localObjective(rs: RouteSet, routes: number[]): LocalObjective {
+  let value = 0
+  let dist = 0
+  for (const r of routes) {
+    value += rs.value[r]
+    dist += rs.dist[r]
+  }
+  return { covered: rs.covered(), value, dist }
+}
+
+/** > 0 when a is better than b, < 0 when worse, 0 when equal (lexicographic with tolerances). */
+function compare(a: LocalObjective, b: LocalObjective): number {
+  if (a.covered !== b.covered) return a.covered - b.covered
+  const tol = VALUE_EPS * Math.max(1, Math.abs(b.value))
+  if (a.value > b.value + tol) return 1
+  if (a.value < b.value - tol) return -1
+  if (a.dist < b.dist - DIST_EPS) return 1
+  if (a.dist > b.dist + DIST_EPS) return -1
+  return 0
+}
+
+/** Comparison of two plans' objectives in the planners' order (> 0: a better). */
+export function compareObjectives(a: PlanObjective, b: PlanObjective): number {
+  return compare(
+    { covered: a.mandatoryCovered, value: a.dwellValue, dist: a.lengthM },
+    { covered: b.mandatoryCovered, value: b.dwellValue, dist: b.lengthM },
+  )
+}
+
+/** A shuffled copy (Fisher–Yates). */
+function shuffle(a: number[], rand: Random): number[] {
+  const out = a.slice()
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1))
+    const t = out[i]
+    out[i] = out[j]
+    out[j] = t
+  }
+  return out
+}
+
+/** A random route with at least one visit, or -1. */
+function pickRoute(rs: RouteSet, rand: Random): number {
+  const W = rs.p.W
+  const start = Math.floor(rand() * W)
+  for (let i = 0; i < W; i++) {
+    const r = (start + i) % W
+    if (rs.len[r] > 2) return r
+  }
+  return -1
+}
+
+/** The route of the cell nearest to a random visit of route r that another route could also serve. */
+function neighbourRoute(rs: RouteSet, r: number, rand: Random): number {
+  const { D, N, C, W, eligible } = rs.p
+  const c = rs.seq[r][1 + Math.floor(rand() * (rs.len[r] - 2))]
+  let best = Infinity
+  let bestR = -1
+  for (let d = 0; d < C; d++) {
+    const o = rs.routeOf[d]
+    if (o < 0 || o === r || !eligible[d * W + r]) continue
+    const dd = D[c * N + d]
+    if (dd < best) {
+      best = dd
+      bestR = o
+    }
+  }
+  return bestR
+}
+
+/**
+ * One perturbation of the touched routes (see route-perturb.ts): sometimes a dwell reset first, then
+ * a double bridge, a segment ruin of `strength` visits, or a scattered ruin. Now and then instead a
+ * hot rebuild: every visit worth a dwell leaves, to come back dwell-first in priority order.
+ * @returns the cells removed from their routes, and whether to reinsert them dwell-first
+ */
+function perturb(rs: RouteSet, touched: number[], strength: number, rand: Random): { removed: number[]; hotFirst: boolean } {
+  if (rand() < HOT_REBUILD_SHARE) {
+    const removed: number[] = []
+    for (const t of touched) {
+      resetDwell(rs, t)
+      for (let k = rs.len[t] - 2; k >= 1; k--) if (rs.p.value[rs.seq[t][k]] > 0) removed.push(rs.removeAt(t, k, false))
+      rs.refresh(t)
+    }
+    return { removed, hotFirst: true }
+  }
+  if (rand() < DWELL_RESET_SHARE) for (const t of touched) resetDwell(rs, t)
+  const r = touched[0]
+  const u = rand()
+  if (u < DOUBLE_BRIDGE_SHARE && doubleBridge(rs, r, rand)) return { removed: [], hotFirst: false }
+  if (touched.length === 1 && u < 1 - SCATTERED_SHARE) return { removed: ruinSegment(rs, r, strength, rand), hotFirst: false }
+  return { removed: ruinScattered(rs, touched, strength, rand), hotFirst: false }
+}
+
+/**
+ * Shorter walks free time for dwell, and dwell stops added change the walk: alternate 2-opt/or-opt,
+ * greedy dwell fill and replace moves until a round changes nothing (at most `POLISH_ROUNDS`).
+ */
+function polish(rs: RouteSet, cache: InsertionCache, routes: number[], optional: Int32Array): void {
+  for (let round = 0; round < POLISH_ROUNDS; round++) {
+    const before = localObjective(rs, routes)
+    for (const r of routes) improveRoute(rs, r)
+    fillDwell(rs, cache, routes, optional)
+    for (const r of routes) replaceDwell(rs, cache, r, optional)
+    if (compare(localObjective(rs, routes), before) <= 0) return
+  }
+}
+
+/**
+ * Value-driven relocate: move one visit from route a to its cheapest place in route b (keeping its
+ * dwell if it fits, else as a pass-by, giving up dwell in b if need be), refill dwell on both, and
+ * keep the first move that improves the pair's objective. This is how a worker with spare time takes over a neighbour's pass-by
+ * visits so the neighbour can dwell at hotspots; distance-driven relocate never sees that gain.
+ * @returns whether a move was kept
+ */
+function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array): boolean {
+  const { W, eligible } = rs.p
+  const pair = [a, b]
+  const onlyB = new Uint8Array(W)
+  for (let k = 1; k < rs.len[a] - 1; k++) {
+    const c = rs.seq[a][k]
+    if (!eligible[c * W + b]) continue
+    const before = localObjective(rs, pair)
+    const snap = rs.snapshot(pair)
+    let dwell = rs.dwellOn[c] === 1
+    rs.removeAt(a, k)
+    if (dwell && !(rs.evalInsert(b, c, true) < Infinity)) dwell = false
+    if (dwell || rs.evalInsert(b, c, false) < Infinity) {
+      rs.insertAfter(b, rs.lastPos, c, dwell)
+    } else {
+      onlyB[b] = 1
+      const placed = makeRoomAndInsert(rs, c, onlyB)
+      onlyB[b] = 0
+      if (!placed) {
+        rs.restore(snap)
+        continue
+      }
+    }
+    fillDwell(rs, cache, pair, optional)
+    if (compare(localObjective(rs, pair), before) > 0) return true
+    rs.restore(snap)
+  }
+  return false
+}
+
+/**
+ * Value-driven exchange, sampled: swap a random visit of route a with a random visit of route b
+ * (each to its cheapest feasible place in the other route, giving up dwell there if need be),
+ * refill dwell on both, keep the first swap that improves the pair's objective. Up to
+ * `SWAP_SAMPLES` tries, so that long routes stay affordable.
+ * @returns whether a swap was kept
+ */
+function swapWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array, rand: Random): boolean {
+  const { W, eligible } = rs.p
+  const pair = [a, b]
+  const only = new Uint8Array(W)
+  const place = (r: number, c: number, dwell: boolean): boolean => {
+    if (dwell && rs.evalInsert(r, c, true) < Infinity) {
+      rs.insertAfter(r, rs.lastPos, c, true)
+      return true
+    }
+    if (rs.evalInsert(r, c, false) < Infinity) {
+      rs.insertAfter(r, rs.lastPos, c, false)
+      return true
+    }
+    only[r] = 1
+    const ok = makeRoomAndInsert(rs, c, only)
+    only[r] = 0
+    return ok
+  }
+  for (let s = 0; s < SWAP_SAMPLES; s++) {
+    if (rs.len[a] <= 2 || rs.len[b] <= 2) return false
+    const c = rs.seq[a][1 + Math.floor(rand() * (rs.len[a] - 2))]
+    const d = rs.seq[b][1 + Math.floor(rand() * (rs.len[b] - 2))]
+    if (!eligible[c * W + b] || !eligible[d * W + a]) continue
+    const before = localObjective(rs, pair)
+    const snap = rs.snapshot(pair)
+    const dwellC = rs.dwellOn[c] === 1
+    const dwellD = rs.dwellOn[d] === 1
+    rs.removeAt(a, rs.positionOf(c))
+    rs.removeAt(b, rs.positionOf(d))
+    if (place(a, d, dwellD) && place(b, c, dwellC)) {
+      fillDwell(rs, cache, pair, optional)
+      if (compare(localObjective(rs, pair), before) > 0) return true
+    }
+    rs.restore(snap)
+  }
+  return false
+}
+
+/** Relocate and exchange between every pair of the given routes until nothing improves (or `passes` sweeps). */
+function interRoute(rs: RouteSet, routes: number[], passes: number): void {
+  for (let pass = 0; pass < passes; pass++) {
+    let changed = false
+    for (const a of routes) {
+      for (const b of routes) {
+        if (a === b) continue
+        while (relocate(rs, a, b)) changed = true
+        if (exchange(rs, a, b)) changed = true
+      }
+    }
+    if (changed) for (const r of routes) improveRoute(rs, r)
+    if (!changed) return
+  }
+}
