@@ -54,6 +54,18 @@ export function balancedZones(input: ZoningInput, options: ZoningOptions): Zonin
   })
 
   const metrics = zoningMetrics(input, outcome.zone, plan.K, geo)
+  const warnings = [...validation.warnings]
+  if (options.maxDiameter !== undefined) {
+    const D = options.maxDiameter
+    const wide = metrics.diameter.reduce<number[]>((acc, d, z) => (d > D + 1e-9 ? [...acc, z] : acc), [])
+    if (wide.length) {
+      warnings.push({
+        code: 'MAX_DIAMETER_UNMET',
+        message: `No plan was found with every zone at most ${D} m across: zone${wide.length > 1 ? 's' : ''} ${wide.slice(0, 5).join(', ')}${wide.length > 5 ? ` … and ${wide.length - 5} more` : ''} reach ${Math.round(Math.max(...wide.map((z) => metrics.diameter[z])))} m. Raise maxDiameter or K.`,
+        details: { maxDiameter: D, zones: wide, diameters: wide.map((z) => metrics.diameter[z]) },
+      })
+    }
+  }
   options.onProgress?.({ phase: 'done', fraction: 1, cv: metrics.cv, iteration: outcome.iterations })
   return {
     ...metrics,
@@ -62,7 +74,7 @@ export function balancedZones(input: ZoningInput, options: ZoningOptions): Zonin
     history: outcome.history,
     iterations: outcome.iterations,
     elapsedMs: performance.now() - startedAt,
-    warnings: validation.warnings,
+    warnings,
   }
 }
 

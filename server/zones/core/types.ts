@@ -171,6 +171,7 @@ export type ZoningIssueCode =
   | 'MAX_DIAMETER_TOO_SMALL'
   | 'GRAPH_PIECES'
   | 'BALANCE_LIMITED'
+  | 'MAX_DIAMETER_UNMET'
 
 /** The result of `balancedZones`: the plan, its metrics and how the search went. */
 export interface ZoningResult extends ZoningMetrics {

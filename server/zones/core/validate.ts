@@ -264,7 +264,7 @@ export function validateZoning(input: ZoningInput, options: ZoningOptions): Zoni
       errors.push(
         issue(
           'MAX_DIAMETER_TOO_SMALL',
-          `Zones at most ${fmt(D)} m across cover at most ${fmt(coverable / 1e6)} km² each, so covering ${fmt(sumOf(regionArea) / 1e6)} km² takes at least ${needed} zones, but K = ${K}. Raise K or maxDiameter.`,
+          `Zones at most ${fmt(D)} m across cover at most ${(coverable / 1e6).toPrecision(2)} km² each, so covering ${(sumOf(regionArea) / 1e6).toPrecision(3)} km² takes at least ${needed} zones, but K = ${K}. Raise K or maxDiameter.`,
           { maxDiameter: D, K, zonesNeeded: needed },
         ),
       )
@@ -505,7 +505,7 @@ function joinFixedCells(input: ZoningInput, region: Int32Array, anchor: Int32Arr
         errors.push(
           issue(
             'FIXED_ZONES_CONFLICT',
-            `The fixed cells of zone ${z} can each be joined alone, but not together with the fixed cells of zone${others.length === 1 ? '' : 's'} ${listed(others.length ? others : ['(earlier zones)'])}: the zones' fixed cells interleave, so their corridors cross. Fix fewer cells, or fix the interleaved cells to one zone.`,
+            `The fixed cells of zone ${z} can be joined on their own, but not together with those of zone${others.length === 1 ? '' : 's'} ${listed(others.length ? others : ['(earlier zones)'])}: the zones' fixed cells interleave, so the corridors joining them would cross. Fix fewer cells, or fix the interleaved cells to one zone.`,
             { zone: z, conflictsWith: others },
           ),
         )
