@@ -29,6 +29,8 @@ import type { Fixes } from './tracks-fixes'
 
 /** Default reach of a cell visit, metres: GPS error on foot in streets lined by buildings. */
 export const CELL_TOLERANCE_M = 10
+/** Consecutive path segments per index query: ~100 m of walk at 5 s fixes, a few cells per query. */
+const QUERY_CHUNK = 16
 /** Default half-width of a walked street, metres: carriageway plus pavement on both sides. */
 export const STREET_BUFFER_M = 15
 
@@ -51,6 +53,8 @@ export interface CellIndex {
   coords: Float64Array
   /** largest vertex count of one cell (sizes the scratch buffers) */
   maxVertices: number
+  /** box of cell c: bbox[4c .. 4c + 3] = minX, minY, maxX, maxY */
+  bbox: Float64Array
   index: Flatbush
 }
 
@@ -134,6 +138,7 @@ export function buildCellIndex(cells: readonly CellInput[]): CellIndex {
   if (cells.length === 0) throw new RangeError('Unexpected numItems value: 0. Give at least one cell.')
   const index = new Flatbush(cells.length)
   const cellRingStart = new Uint32Array(cells.length + 1)
+  const bbox = new Float64Array(4 * cells.length)
   const ringStart: number[] = [0]
   const coords: number[] = []
   let maxVertices = 0
@@ -153,6 +158,7 @@ export function buildCellIndex(cells: readonly CellInput[]): CellIndex {
     })
     cellRingStart[c + 1] = ringStart.length - 1
     maxVertices = Math.max(maxVertices, vertices)
+    bbox.set([minX, minY, maxX, maxY], 4 * c)
     index.add(minX, minY, maxX, maxY)
   })
   index.finish()
@@ -163,6 +169,7 @@ export function buildCellIndex(cells: readonly CellInput[]): CellIndex {
     ringStart: Uint32Array.from(ringStart),
     coords: Float64Array.from(coords),
     maxVertices,
+    bbox,
     index,
   }
 }
@@ -221,7 +228,7 @@ function tripsByDay(trips: MetricTrips): { order: Uint32Array; dayStart: number[
 export function cellCoverage(cells: CellIndex, trips: MetricTrips, options: { toleranceM?: number } = {}): CellVisits {
   const tol = options.toleranceM ?? CELL_TOLERANCE_M
   if (!(tol >= 0)) throw new RangeError(`Unexpected toleranceM value: ${tol}.`)
-  const { cellRingStart: crs, ringStart, coords, index } = cells
+  const { cellRingStart: crs, ringStart, coords, bbox, index } = cells
   const { x, y, t, offsets } = trips
   const { order, dayStart } = tripsByDay(trips)
 
@@ -238,6 +245,7 @@ export function cellCoverage(cells: CellIndex, trips: MetricTrips, options: { to
   const ins = new Float64Array(2 * (cells.maxVertices + 2))
   const vis = new Float64Array(2 * (2 * cells.maxVertices + 2))
   const cap = new Float64Array(2)
+  const nearEdges = new Uint32Array(2 * cells.maxVertices)
 
   const slotOf = (c: number) => {
     let s = slot[c]
@@ -250,6 +258,49 @@ export function cellCoverage(cells: CellIndex, trips: MetricTrips, options: { to
       last.push(-Infinity)
     }
     return s
+  }
+
+  // Reach (vis) and inside (ins) intervals of segment A→B in cell c; returns the reach count and
+  // sets nIn. minX … maxY is the segment's box grown by the tolerance.
+  let nIn = 0
+  const segmentInCell = (c: number, ax: number, ay: number, bx: number, by: number, minX: number, minY: number, maxX: number, maxY: number): number => {
+    const r0 = crs[c], r1 = crs[c + 1]
+    const dx = bx - ax, dy = by - ay
+    // edges whose box is clear of the grown segment box can neither cross it nor come within reach
+    let near = 0
+    for (let r = r0; r < r1; r++) {
+      for (let a = ringStart[r], end = ringStart[r + 1], b = end - 1; a < end; b = a++) {
+        const ex0 = coords[2 * b], ey0 = coords[2 * b + 1], ex1 = coords[2 * a], ey1 = coords[2 * a + 1]
+        if ((ex0 < ex1 ? ex0 : ex1) > maxX || (ex0 > ex1 ? ex0 : ex1) < minX || (ey0 < ey1 ? ey0 : ey1) > maxY || (ey0 > ey1 ? ey0 : ey1) < minY) continue
+        nearEdges[near++] = b
+        nearEdges[near++] = a
+      }
+    }
+    if (near === 0 || (dx === 0 && dy === 0)) {
+      // no edge nearby: the segment lies wholly inside or wholly out of reach; a standing worker
+      // is all in or all out as well
+      const inside = pointInRings(ax, ay, coords, ringStart, r0, r1)
+      if (!inside && (near === 0 || pointBoundaryDistance(ax, ay, coords, ringStart, r0, r1) > tol)) return 0
+      nIn = inside ? 1 : 0
+      ins[0] = vis[0] = 0
+      ins[1] = vis[1] = 1
+      return 1
+    }
+    nIn = insideIntervals(ax, ay, bx, by, coords, ringStart, r0, r1, cuts, ins)
+    for (let v = 0; v < 2 * nIn; v++) vis[v] = ins[v]
+    let nVis = nIn
+    if (tol > 0) {
+      for (let k = 0; k < near; k += 2) {
+        const b = nearEdges[k], a = nearEdges[k + 1]
+        if (capsuleInterval(ax, ay, dx, dy, coords[2 * b], coords[2 * b + 1], coords[2 * a], coords[2 * a + 1], tol, cap)) {
+          vis[2 * nVis] = cap[0]
+          vis[2 * nVis + 1] = cap[1]
+          nVis++
+        }
+      }
+      nVis = mergeIntervals(vis, nVis)
+    }
+    return nVis
   }
 
   for (let g = 0; g + 1 < dayStart.length; g++) {
@@ -271,59 +322,38 @@ export function cellCoverage(cells: CellIndex, trips: MetricTrips, options: { to
         }
         continue
       }
-      for (let i = s; i + 1 < e; i++) {
-        const ax = x[i], ay = y[i], bx = x[i + 1], by = y[i + 1]
-        const ta = t[i], dt = t[i + 1] - ta
-        const dx = bx - ax, dy = by - ay
-        const minX = Math.min(ax, bx) - tol, maxX = Math.max(ax, bx) + tol
-        const minY = Math.min(ay, by) - tol, maxY = Math.max(ay, by) + tol
-        for (const c of index.search(minX, minY, maxX, maxY)) {
-          const r0 = crs[c], r1 = crs[c + 1]
-          let nIn: number
-          let nVis: number
-          if (dx === 0 && dy === 0) {
-            // standing still: all of the segment or none of it
-            const inside = pointInRings(ax, ay, coords, ringStart, r0, r1)
-            if (!inside && pointBoundaryDistance(ax, ay, coords, ringStart, r0, r1) > tol) continue
-            nIn = inside ? 1 : 0
-            ins[0] = 0
-            ins[1] = 1
-            vis[0] = 0
-            vis[1] = 1
-            nVis = 1
-          } else {
-            nIn = insideIntervals(ax, ay, bx, by, coords, ringStart, r0, r1, cuts, ins)
-            for (let v = 0; v < 2 * nIn; v++) vis[v] = ins[v]
-            nVis = nIn
-            if (tol > 0) {
-              for (let r = r0; r < r1; r++) {
-                const v0 = ringStart[r], v1 = ringStart[r + 1]
-                for (let a = v0, b = v1 - 1; a < v1; b = a++) {
-                  const ex0 = coords[2 * b], ey0 = coords[2 * b + 1], ex1 = coords[2 * a], ey1 = coords[2 * a + 1]
-                  // skip edges whose reach cannot meet the segment's box
-                  if (Math.min(ex0, ex1) > maxX || Math.max(ex0, ex1) < minX || Math.min(ey0, ey1) > maxY || Math.max(ey0, ey1) < minY) continue
-                  if (capsuleInterval(ax, ay, dx, dy, ex0, ey0, ex1, ey1, tol, cap)) {
-                    vis[2 * nVis] = cap[0]
-                    vis[2 * nVis + 1] = cap[1]
-                    nVis++
-                  }
-                }
-              }
-              nVis = mergeIntervals(vis, nVis)
-            }
+      // one index query per chunk of segments (a walk of ~100 m), then a box test per segment
+      for (let c0 = s; c0 + 1 < e; c0 += QUERY_CHUNK) {
+        const c1 = Math.min(e - 1, c0 + QUERY_CHUNK)
+        let qx0 = Infinity, qy0 = Infinity, qx1 = -Infinity, qy1 = -Infinity
+        for (let i = c0; i <= c1; i++) {
+          if (x[i] < qx0) qx0 = x[i]
+          if (x[i] > qx1) qx1 = x[i]
+          if (y[i] < qy0) qy0 = y[i]
+          if (y[i] > qy1) qy1 = y[i]
+        }
+        const candidates = index.search(qx0 - tol, qy0 - tol, qx1 + tol, qy1 + tol)
+        for (let i = c0; i < c1; i++) {
+          const ax = x[i], ay = y[i], bx = x[i + 1], by = y[i + 1]
+          const ta = t[i], dt = t[i + 1] - ta
+          const minX = Math.min(ax, bx) - tol, maxX = Math.max(ax, bx) + tol
+          const minY = Math.min(ay, by) - tol, maxY = Math.max(ay, by) + tol
+          for (const c of candidates) {
+            if (bbox[4 * c] > maxX || bbox[4 * c + 2] < minX || bbox[4 * c + 1] > maxY || bbox[4 * c + 3] < minY) continue
+            const nVis = segmentInCell(c, ax, ay, bx, by, minX, minY, maxX, maxY)
             if (nVis === 0) continue
+            const sl = slotOf(c)
+            let inside = 0
+            for (let v = 0; v < nIn; v++) inside += ins[2 * v + 1] - ins[2 * v]
+            dwell[sl] += inside * dt
+            for (let v = 0; v < nVis; v++) {
+              const s0 = vis[2 * v], s1 = vis[2 * v + 1]
+              if (!(v === 0 && s0 <= S_EPS && lastSeg[c] === i - 1)) passes[sl]++
+              first[sl] = Math.min(first[sl], ta + s0 * dt)
+              last[sl] = Math.max(last[sl], ta + s1 * dt)
+            }
+            lastSeg[c] = vis[2 * nVis - 1] >= 1 - S_EPS ? i : -2
           }
-          const sl = slotOf(c)
-          let inside = 0
-          for (let v = 0; v < nIn; v++) inside += ins[2 * v + 1] - ins[2 * v]
-          dwell[sl] += inside * dt
-          for (let v = 0; v < nVis; v++) {
-            const s0 = vis[2 * v], s1 = vis[2 * v + 1]
-            if (!(v === 0 && s0 <= S_EPS && lastSeg[c] === i - 1)) passes[sl]++
-            first[sl] = Math.min(first[sl], ta + s0 * dt)
-            last[sl] = Math.max(last[sl], ta + s1 * dt)
-          }
-          lastSeg[c] = vis[2 * nVis - 1] >= 1 - S_EPS ? i : -2
         }
       }
     }
@@ -371,22 +401,21 @@ export function streetCoverage(streets: StreetIndex, trips: MetricTrips, options
   const out = { street: [] as number[], day: [] as number[], covered: [] as number[], share: [] as number[] }
   const cap = new Float64Array(2)
 
-  const cover = (ax: number, ay: number, bx: number, by: number) => {
-    for (const p of index.search(Math.min(ax, bx) - r, Math.min(ay, by) - r, Math.max(ax, bx) + r, Math.max(ay, by) + r)) {
-      const qx = pieces[4 * p], qy = pieces[4 * p + 1]
-      if (!capsuleInterval(qx, qy, pieces[4 * p + 2] - qx, pieces[4 * p + 3] - qy, ax, ay, bx, by, r, cap)) continue
-      let iv = pieceIv[p]
-      if (!iv) {
-        iv = pieceIv[p] = []
-        touchedPieces.push(p)
-      }
-      const n = iv.length
-      // consecutive segments of a walk along a street overlap: extend instead of appending
-      if (n > 0 && cap[0] <= iv[n - 1] + S_EPS && cap[1] >= iv[n - 2] - S_EPS) {
-        if (cap[0] < iv[n - 2]) iv[n - 2] = cap[0]
-        if (cap[1] > iv[n - 1]) iv[n - 1] = cap[1]
-      } else iv.push(cap[0], cap[1])
+  // covers piece p by the corridor around segment A→B
+  const coverPiece = (p: number, ax: number, ay: number, bx: number, by: number) => {
+    const qx = pieces[4 * p], qy = pieces[4 * p + 1]
+    if (!capsuleInterval(qx, qy, pieces[4 * p + 2] - qx, pieces[4 * p + 3] - qy, ax, ay, bx, by, r, cap)) return
+    let iv = pieceIv[p]
+    if (!iv) {
+      iv = pieceIv[p] = []
+      touchedPieces.push(p)
     }
+    const n = iv.length
+    // consecutive segments of a walk along a street overlap: extend instead of appending
+    if (n > 0 && cap[0] <= iv[n - 1] + S_EPS && cap[1] >= iv[n - 2] - S_EPS) {
+      if (cap[0] < iv[n - 2]) iv[n - 2] = cap[0]
+      if (cap[1] > iv[n - 1]) iv[n - 1] = cap[1]
+    } else iv.push(cap[0], cap[1])
   }
 
   for (let g = 0; g + 1 < dayStart.length; g++) {
@@ -395,8 +424,30 @@ export function streetCoverage(streets: StreetIndex, trips: MetricTrips, options
       const k = order[q]
       const s = offsets[k]
       const e = offsets[k + 1]
-      if (e - s === 1) cover(x[s], y[s], x[s], y[s])
-      for (let i = s; i + 1 < e; i++) cover(x[i], y[i], x[i + 1], y[i + 1])
+      // one index query per chunk of segments, then a box test per segment (as for cells)
+      for (let c0 = s; c0 === s || c0 + 1 < e; c0 += QUERY_CHUNK) {
+        const c1 = Math.min(e - 1, c0 + QUERY_CHUNK)
+        let qx0 = Infinity, qy0 = Infinity, qx1 = -Infinity, qy1 = -Infinity
+        for (let i = c0; i <= c1; i++) {
+          if (x[i] < qx0) qx0 = x[i]
+          if (x[i] > qx1) qx1 = x[i]
+          if (y[i] < qy0) qy0 = y[i]
+          if (y[i] > qy1) qy1 = y[i]
+        }
+        const candidates = index.search(qx0 - r, qy0 - r, qx1 + r, qy1 + r)
+        // a one-fix trip is a segment from the fix to itself
+        for (let i = c0; i < Math.max(c1, c0 + 1); i++) {
+          const j = e - s === 1 ? i : i + 1
+          const ax = x[i], ay = y[i], bx = x[j], by = y[j]
+          const minX = Math.min(ax, bx) - r, maxX = Math.max(ax, bx) + r
+          const minY = Math.min(ay, by) - r, maxY = Math.max(ay, by) + r
+          for (const p of candidates) {
+            const px0 = pieces[4 * p], py0 = pieces[4 * p + 1], px1 = pieces[4 * p + 2], py1 = pieces[4 * p + 3]
+            if ((px0 < px1 ? px0 : px1) > maxX || (px0 > px1 ? px0 : px1) < minX || (py0 < py1 ? py0 : py1) > maxY || (py0 > py1 ? py0 : py1) < minY) continue
+            coverPiece(p, ax, ay, bx, by)
+          }
+        }
+      }
     }
     for (const p of touchedPieces) {
       const iv = pieceIv[p]!
