@@ -109,6 +109,7 @@ interface Draft {
   hit?: StreetHit
 }
 
+/** Inputs of `generateCases`: seed, taxonomy, spatial look-ups (local metric frame) and POIs. */
 export interface CaseContext {
   seed: number
   taxonomy: Map<string, Category>

@@ -20,7 +20,7 @@ import { loadTaxonomy } from './taxonomy'
 import { CityIndex, type CommunityShape } from './places'
 import { generateCases, type HotspotTruth } from './cases'
 import { assignWorkers, type Worker } from './workers'
-import { generateTracks, type TrackStats } from './tracks'
+import { generateTracks, TRACK_FIRST_DAY, TRACK_DAYS, type TrackStats } from './tracks'
 import { featureCollection, writeOut, gzipText, type OutFeature } from './io'
 
 /** Seed of the committed sample. */
@@ -31,6 +31,7 @@ export const SAMPLE_FILES = [
   'districts.geojson', 'grids.geojson', 'streets.geojson', 'water.geojson', 'pois.geojson',
   'workers.json', 'cases.csv.gz', 'tracks.csv.gz', 'truth.json',
 ] as const
+/** Name of one sample file. */
 export type SampleFile = (typeof SAMPLE_FILES)[number]
 
 /** Options of `generateSampleCity`. */
@@ -174,7 +175,7 @@ export function buildSampleCity(seed = DEFAULT_SEED, options: { trackWorkers?: r
       bridges: streets.filter((s) => s.cls === 'bridge').length,
       pois: pois.length,
     },
-    tracks: { ...trackStats, first_day: '2025-06-01', days: 30, workers: workers.length },
+    tracks: { ...trackStats, first_day: `2025-${String(TRACK_FIRST_DAY[0]).padStart(2, '0')}-${String(TRACK_FIRST_DAY[1]).padStart(2, '0')}`, days: TRACK_DAYS, workers: workers.length },
   }
   files.set('truth.json', Buffer.from(JSON.stringify(truth, null, 2) + '\n'))
   const sha256 = new Map<SampleFile, string>()

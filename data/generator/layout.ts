@@ -24,12 +24,15 @@ export const DISTRICT = { code: '330199', parent_code: '330100', name_zh: '望�
 
 /** Lattice columns (i) and rows (j) of arterial roads (主干路), ~1 km apart. */
 export const ARTERIAL_COLS = [12, 26, 40, 54, 66]
+/** Lattice rows (j) of arterial roads. */
 export const ARTERIAL_ROWS = [14, 44, 58]
 /** Secondary roads (次干路) halfway between arterials. */
 export const SECONDARY_COLS = [19, 33, 47, 60]
+/** Lattice rows (j) of secondary roads. */
 export const SECONDARY_ROWS = [7, 21, 36, 51, 67]
 /** The river's centre row and its two embankment roads (滨河路). */
 export const RIVER_ROW = 28
+/** Lattice rows (j) of the south and north embankment roads, one lattice step from the river's centre. */
 export const BANK_ROWS = [27, 29]
 /** Arterial columns that cross the river on a bridge (exactly two). */
 export const BRIDGE_COLS = [26, 54]

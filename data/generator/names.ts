@@ -29,8 +29,10 @@ export const ROAD_STEMS: readonly (readonly [string, string])[] = [
 
 /** Chinese numerals for '一路', '二路' … when a stem is reused. */
 export const ORDINALS_ZH = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九']
+/** English ordinals matching ORDINALS_ZH. */
 export const ORDINALS_EN = ['', '1st', '2nd', '3rd', '4th', '5th', '6th', '7th', '8th', '9th']
 
 /** Surnames and given names for the patrol staff (common, not real people). */
 export const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高']
+/** Given names combined with SURNAMES. */
 export const GIVEN_NAMES = ['伟', '芳', '军', '敏', '强', '磊', '静', '洋', '勇', '艳', '杰', '涛', '明', '超', '秀英', '建华', '志强', '海燕', '国平', '晓东', '丽娟', '文斌', '春梅', '建国']

@@ -5,6 +5,7 @@
  */
 import { seededRandom, type Random } from '../../server/shared/random'
 
+/** A generator of uniform floats in [0, 1) (re-exported from server/shared/random). */
 export type { Random }
 
 /** An independent stream for one named part of the generator (seed mixed with an FNV-1a hash of the name). */

@@ -11,6 +11,7 @@ export const YEAR_START = Date.UTC(2025, 0, 1) - 8 * HOUR
 export const DAYS = 365
 /** Epoch ms when the case export was taken: the end of 2025, Shanghai time. */
 export const EXPORT_AT = YEAR_START + DAYS * 24 * HOUR
+/** One minute and one hour, ms. */
 export const MINUTE = 60_000
 export { HOUR }
 
@@ -50,6 +51,7 @@ export const WEEKDAY_PROFILES = {
   hotline: [1.1, 1, 1, 1, 1, 0.9, 0.9],
   stall: [0.9, 0.9, 0.9, 1, 1.1, 1.35, 1.3],
 } as const
+/** Name of a weekday rhythm. */
 export type WeekdayProfile = keyof typeof WEEKDAY_PROFILES
 
 /** Hour-of-day weights (00–23) by how a case is found. */
@@ -65,6 +67,7 @@ export const HOUR_PROFILES = {
   /** outdoor barbecue: late evening into the night */
   night: [2.5, 1.5, 0.8, 0.2, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.1, 0.2, 0.1, 0.1, 0.1, 0.2, 0.6, 1.5, 3, 4.5, 5, 4.5, 3.5],
 } as const
+/** Name of an hour-of-day rhythm. */
 export type HourProfile = keyof typeof HOUR_PROFILES
 
 const hourTables = new Map<string, Float64Array>()

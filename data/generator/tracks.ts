@@ -1,7 +1,7 @@
 /**
  * Patrol GPS tracks for June 2025: each worker walks the streets of their own grids in two
  * shifts a day, at walking speed, preferring streets walked least so far, stopping at the
- * hotspots on the way. The phone logs a fix every 5–15 s with ~5 m noise, loses the signal now
+ * hotspots on the way. The phone logs a fix every 10–15 s with ~5 m noise, loses the signal now
  * and then for 2–15 minutes and, rarely, reports a jump of several hundred metres.
  */
 import { type Pt, pointInRing, distToRing } from './geom'
@@ -13,6 +13,7 @@ import { at, dayOf, isoShanghai, weekdayOfDay, MINUTE } from './time'
 
 /** Days of tracks: 2025-06-01 … 2025-06-30. */
 export const TRACK_FIRST_DAY: readonly [number, number] = [6, 1]
+/** Number of days of tracks. */
 export const TRACK_DAYS = 30
 /** Walking speed range per shift, km/h. */
 export const WALK_KMH: readonly [number, number] = [3.5, 5.5]
