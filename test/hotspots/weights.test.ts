@@ -125,6 +125,25 @@ describe('hand-made cases', () => {
     expect(queen).toEqual([[1, 2], [0, 2], [0, 1, 3], [2]])
   })
 
+  test('an extra collinear vertex on a shared edge (cells clipped differently) still makes rook neighbours', () => {
+    const below: PolygonRings = [[[0, -100], [100, -100], [100, 0], [50, 0], [0, 0]]]
+    const above: PolygonRings = [[[0, 0], [100, 0], [100, 100], [0, 100]]]
+    const apart: PolygonRings = [[[300, 0], [400, 0], [400, 100], [300, 100]]]
+    expect(csrRows(rookWeightsFromPolygons([below, above, apart]))).toEqual([[1], [0], []])
+  })
+
+  test('rook from jittered squares equals rook from exact squares', () => {
+    const f = hotspotFixture('lattice-40x50.json')
+    let s = 99
+    const jitter = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0
+      return (s / 4294967296 - 0.5) * 0.006
+    }
+    const exact = squaresAround(f.x, f.y)
+    const noisy = exact.map((p) => p.map((ring) => ring.map((pt) => [pt[0] + jitter(), pt[1] + jitter()])))
+    expect(csrRows(rookWeightsFromPolygons(noisy))).toEqual(csrRows(rookWeightsFromPolygons(exact)))
+  })
+
   test('cells separated by more than the tolerance are not neighbours', () => {
     const a: PolygonRings = [[[0, 0], [100, 0], [100, 100], [0, 100]]]
     const b: PolygonRings = [[[100.05, 0], [200, 0], [200, 100], [100.05, 100]]]

@@ -199,15 +199,64 @@ class VertexHash {
 }
 
 /**
- * Pairs of polygons sharing a stretch of boundary longer than tol: two segments whose end points lie
- * within tol of each other's line and whose projections overlap by more than tol. This catches
- * T-junctions (one long edge against two short ones) as well as identical shared edges.
+ * Snap class of every vertex: the smallest vertex id within tol of it, so the copies of one shared
+ * corner held by the polygons meeting there agree.
  */
-function sharedEdgePairs(f: Flattened, tol: number, pairs: PairList): void {
-  const { vx, vy, vPoly, segA, segB, nSeg } = f
-  if (nSeg === 0) return
-  const index = new Flatbush(nSeg)
+function snapClasses(f: Flattened, hash: VertexHash): Uint32Array {
+  const nv = f.vx.length
+  const canon = new Uint32Array(nv)
+  for (let v = 0; v < nv; v++) {
+    let min = v
+    hash.forNear(v, (u) => {
+      if (u < min) min = u
+    })
+    canon[v] = min
+  }
+  return canon
+}
+
+/**
+ * Pairs of polygons holding the same edge (both end points in the same snap classes): the common
+ * case of cells cut from one grid. Returns which segments found such a partner.
+ */
+function identicalEdgePairs(f: Flattened, canon: Uint32Array, pairs: PairList): Uint8Array {
+  const { vPoly, segA, segB, nSeg } = f
+  const nv = f.vx.length
+  const matched = new Uint8Array(nSeg)
+  const firstWithKey = new Map<number, number>()
   for (let s = 0; s < nSeg; s++) {
+    const a = canon[segA[s]]
+    const b = canon[segB[s]]
+    if (a === b) continue // shorter than the tolerance
+    const key = a < b ? a * nv + b : b * nv + a
+    const first = firstWithKey.get(key)
+    if (first === undefined) {
+      firstWithKey.set(key, s)
+      continue
+    }
+    const p = vPoly[segA[first]]
+    const q = vPoly[segA[s]]
+    if (p === q) continue
+    pairs.pushBoth(p, q)
+    matched[first] = 1
+    matched[s] = 1
+  }
+  return matched
+}
+
+/**
+ * Pairs of polygons sharing a stretch of boundary longer than tol without sharing the whole edge:
+ * two segments whose end points lie within tol of each other's line and whose projections overlap by
+ * more than tol (a long edge against two short ones at a T-junction, or edges split differently).
+ * Segments already paired whole are left out: in a tessellation no third cell can overlap them.
+ */
+function overlappingEdgePairs(f: Flattened, tol: number, skip: Uint8Array, pairs: PairList): void {
+  const { vx, vy, vPoly, segA, segB, nSeg } = f
+  const open: number[] = []
+  for (let s = 0; s < nSeg; s++) if (!skip[s]) open.push(s)
+  if (open.length < 2) return
+  const index = new Flatbush(open.length)
+  for (const s of open) {
     const ax = vx[segA[s]]
     const ay = vy[segA[s]]
     const bx = vx[segB[s]]
@@ -215,19 +264,20 @@ function sharedEdgePairs(f: Flattened, tol: number, pairs: PairList): void {
     index.add(Math.min(ax, bx) - tol, Math.min(ay, by) - tol, Math.max(ax, bx) + tol, Math.max(ay, by) + tol)
   }
   index.finish()
-  for (let s = 0; s < nSeg; s++) {
+  open.forEach((s, si) => {
     const p = vPoly[segA[s]]
     const ax = vx[segA[s]]
     const ay = vy[segA[s]]
     const ex = vx[segB[s]] - ax
     const ey = vy[segB[s]] - ay
     const len = Math.hypot(ex, ey)
-    if (!(len > tol)) continue
+    if (!(len > tol)) return
     const ux = ex / len
     const uy = ey / len
-    index.search(Math.min(ax, ax + ex), Math.min(ay, ay + ey), Math.max(ax, ax + ex), Math.max(ay, ay + ey), (t) => {
+    index.search(Math.min(ax, ax + ex), Math.min(ay, ay + ey), Math.max(ax, ax + ex), Math.max(ay, ay + ey), (ti) => {
       // each unordered segment pair once; same-polygon pairs never count
-      if (t <= s) return false
+      if (ti <= si) return false
+      const t = open[ti]
       const q = vPoly[segA[t]]
       if (q === p) return false
       const cx = vx[segA[t]] - ax
@@ -243,19 +293,29 @@ function sharedEdgePairs(f: Flattened, tol: number, pairs: PairList): void {
       if (overlap > tol) pairs.pushBoth(p, q)
       return false
     })
-  }
+  })
 }
 
-/** Pairs of polygons with vertices within tol of each other. */
-function sharedVertexPairs(f: Flattened, tol: number, pairs: PairList): void {
-  const { vx, vy, vPoly } = f
-  const hash = new VertexHash(vx, vy, tol)
+/** Pairs of polygons sharing a stretch of edge longer than tol (identical or partly overlapping edges). */
+function sharedEdgePairs(f: Flattened, canon: Uint32Array, tol: number, pairs: PairList): void {
+  const matched = identicalEdgePairs(f, canon, pairs)
+  overlappingEdgePairs(f, tol, matched, pairs)
+}
+
+/** Pairs of polygons with vertices within tol of each other; returns the snap classes found on the way. */
+function sharedVertexPairs(f: Flattened, hash: VertexHash, pairs: PairList): Uint32Array {
+  const { vx, vPoly } = f
+  const canon = new Uint32Array(vx.length)
   for (let v = 0; v < vx.length; v++) {
     const p = vPoly[v]
+    let min = v
     hash.forNear(v, (u) => {
+      if (u < min) min = u
       if (u > v && vPoly[u] !== p) pairs.pushBoth(p, vPoly[u])
     })
+    canon[v] = min
   }
+  return canon
 }
 
 function checkTolerance(tolerance: number): void {
@@ -272,8 +332,8 @@ export function queenWeightsFromPolygons(polygons: ReadonlyArray<PolygonRings>, 
   checkTolerance(tolerance)
   const f = flatten(polygons)
   const pairs = new PairList(f.vx.length * 4)
-  sharedVertexPairs(f, tolerance, pairs)
-  sharedEdgePairs(f, tolerance, pairs)
+  const canon = sharedVertexPairs(f, new VertexHash(f.vx, f.vy, tolerance), pairs)
+  sharedEdgePairs(f, canon, tolerance, pairs)
   return csrFromPairs(polygons.length, pairs)
 }
 
@@ -287,7 +347,7 @@ export function rookWeightsFromPolygons(polygons: ReadonlyArray<PolygonRings>, t
   checkTolerance(tolerance)
   const f = flatten(polygons)
   const pairs = new PairList(f.nSeg * 2)
-  sharedEdgePairs(f, tolerance, pairs)
+  sharedEdgePairs(f, snapClasses(f, new VertexHash(f.vx, f.vy, tolerance)), tolerance, pairs)
   return csrFromPairs(polygons.length, pairs)
 }
 
