@@ -32,7 +32,7 @@ export interface CellGrid {
   bbox: Float64Array
 }
 
-/** Neighbouring non-empty cells of each cell in CSR form (self excluded). */
+/** Neighbouring non-empty cells of each cell in CSR form (self excluded, nearest first). */
 export interface CellNeighbours {
   offsets: Int32Array
   cells: Int32Array
@@ -42,6 +42,8 @@ export interface CellNeighbours {
 // they allocate more than they save, and a comparison sort takes over (only for extents that are
 // huge compared with the cell size).
 const COUNTING_SORT_FLOOR = 1 << 16
+// Neighbour lookups use a table of every grid cell up to this size (4 MB) or 4 per point
+const LOOKUP_TABLE_FLOOR = 1 << 20
 
 /**
  * Buckets points into square cells of side `size` metres.
@@ -154,7 +156,7 @@ export function buildCellGrid(x: Float64Array, y: Float64Array, size: number): C
 
 /**
  * For every non-empty cell, the non-empty cells that may hold a point within `radius` metres of
- * one of its points (cells whose closest approach is ≤ radius; self excluded), ascending.
+ * one of its points (cells whose closest approach is ≤ radius; self excluded), nearest first.
  * @param radius  search radius, metres
  */
 export function cellNeighbours(grid: CellGrid, radius: number): CellNeighbours {
@@ -163,18 +165,30 @@ export function cellNeighbours(grid: CellGrid, radius: number): CellNeighbours {
   // cells is (|dx| - 1) and (|dy| - 1) whole cells; a small slack keeps boundary cases in
   const reach = Math.ceil(radius / size) + 1
   const limit2 = (radius / size) ** 2 * (1 + 1e-9)
-  const ox: number[] = []
-  const oy: number[] = []
+  const near: { dx: number; dy: number; gap: number }[] = []
   for (let dy = -reach; dy <= reach; dy++) {
     for (let dx = -reach; dx <= reach; dx++) {
       if (dx === 0 && dy === 0) continue
       const gx = Math.max(Math.abs(dx) - 1, 0)
       const gy = Math.max(Math.abs(dy) - 1, 0)
-      if (gx * gx + gy * gy <= limit2) {
-        ox.push(dx)
-        oy.push(dy)
-      }
+      if (gx * gx + gy * gy <= limit2) near.push({ dx, dy, gap: gx * gx + gy * gy + (dx * dx + dy * dy) / 1e3 })
     }
+  }
+  // nearest cells first, so counting queries that stop at minPts stop early
+  near.sort((a, b) => a.gap - b.gap || a.dy - b.dy || a.dx - b.dx)
+  const ox = near.map((o) => o.dx)
+  const oy = near.map((o) => o.dy)
+  // a direct lookup table when the grid is small enough, else binary search over the cells
+  let nx = 0
+  let ny = 0
+  for (let c = 0; c < cellCount; c++) {
+    nx = Math.max(nx, cellX[c] + 1)
+    ny = Math.max(ny, cellY[c] + 1)
+  }
+  let table: Int32Array | undefined
+  if (nx * ny <= Math.max(4 * grid.n, LOOKUP_TABLE_FLOOR)) {
+    table = new Int32Array(nx * ny).fill(-1)
+    for (let c = 0; c < cellCount; c++) table[cellY[c] * nx + cellX[c]] = c
   }
   const offsets = new Int32Array(cellCount + 1)
   const found = new Int32Array(ox.length)
@@ -183,7 +197,10 @@ export function cellNeighbours(grid: CellGrid, radius: number): CellNeighbours {
   for (let c = 0; c < cellCount; c++) {
     let k = 0
     for (let o = 0; o < ox.length; o++) {
-      const d = findCell(cellX, cellY, cellCount, cellX[c] + ox[o], cellY[c] + oy[o])
+      const gx = cellX[c] + ox[o]
+      const gy = cellY[c] + oy[o]
+      if (gx < 0 || gy < 0 || gx >= nx || gy >= ny) continue
+      const d = table ? table[gy * nx + gx] : findCell(cellX, cellY, cellCount, gx, gy)
       if (d >= 0) found[k++] = d
     }
     if (m + k > cells.length) {
@@ -191,7 +208,6 @@ export function cellNeighbours(grid: CellGrid, radius: number): CellNeighbours {
       grown.set(cells)
       cells = grown
     }
-    // offsets run row by row, so found cells are already ascending
     for (let j = 0; j < k; j++) cells[m++] = found[j]
     offsets[c + 1] = m
   }
