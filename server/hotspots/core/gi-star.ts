@@ -14,6 +14,7 @@ import { ConditionalDraws, foldedPseudoP } from './crand'
 import { bhCriticalPSorted, sortedFinite } from './fdr'
 import { normalSf } from './normal'
 
+/** Options of giStar. */
 export interface GiStarOptions {
   /** permutations for the pseudo p-value `p_sim` (default 0: analytical inference only) */
   permutations?: number
@@ -21,6 +22,7 @@ export interface GiStarOptions {
   seed?: number
 }
 
+/** Gi* per cell, cell order (esda names). */
 export interface GiStarResult {
   /** standardised Gi* per cell (esda `Zs`), cell order */
   z: Float64Array
@@ -105,6 +107,7 @@ function giStarPseudoP(values: Float64Array, w: Csr, sum: number, permutations: 
   return p_sim
 }
 
+/** Options of giBin. */
 export interface GiBinOptions {
   /** apply the Benjamini–Hochberg false discovery rate correction, as ArcGIS's FDR option (default false) */
   fdr?: boolean

@@ -198,6 +198,7 @@ export interface ScaleChoice {
   reason: string
 }
 
+/** Options of chooseScale. */
 export interface ChooseScaleOptions {
   /** distance to use when no band is significant, metres (see fallbackDistance) */
   fallbackDistance: number

@@ -140,6 +140,7 @@ export function globalMoran(values: Float64Array, w: Csr): GlobalMoranResult {
   return moranNormal(I, n, sums)
 }
 
+/** Options of localMoran. */
 export interface LocalMoranOptions {
   /** permutations for `p_sim` and `z_sim` (default 999, as esda; 0 skips them) */
   permutations?: number
@@ -150,6 +151,7 @@ export interface LocalMoranOptions {
 /** Local Moran quadrants, esda's numbering. */
 export const QUADRANT = { HH: 1, LH: 2, LL: 3, HL: 4 } as const
 
+/** Local Moran per cell, cell order (esda names). */
 export interface LocalMoranResult {
   /** local Moran's I per cell: (n − 1)·z_i·lag(z)_i / Σz², z standardised by the population SD */
   Is: Float64Array
