@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import { area as turfArea } from '@turf/turf'
-import { type Pt, pointInRing } from './geom'
+import type { Pt } from './geom'
 import { warp, metricToLonLat, lonLatToMetric, EPSG_4549, ORIGIN_EN, CENTER_LONLAT } from './frame'
 import { DISTRICT, STREETS, COMMUNITIES } from './layout'
 import { buildPartition, regionOf, type Partition } from './district'
@@ -18,9 +18,12 @@ import { buildRiver, RIVER_NAME } from './water'
 import { buildPois, type Poi } from './pois'
 import { loadTaxonomy } from './taxonomy'
 import { CityIndex, type CommunityShape } from './places'
-import { generateCases, type HotspotTruth } from './cases'
+import { generateCases } from './cases'
+import { type Truth, gridWorkload } from './truth'
 import { assignWorkers, type Worker } from './workers'
 import { generateTracks, TRACK_FIRST_DAY, TRACK_DAYS, type TrackStats } from './tracks'
+
+export type { Truth }
 import { featureCollection, writeOut, gzipText, type OutFeature } from './io'
 
 /** Seed of the committed sample. */
@@ -42,18 +45,6 @@ export interface GenerateOptions {
   seed?: number
   /** workers whose tracks are generated (default: all); [] leaves tracks.csv.gz out, e.g. for quick checks */
   trackWorkers?: readonly string[]
-}
-
-/** The planted truth written to truth.json. */
-export interface Truth {
-  seed: number
-  frame: { crs: string; proj4: string; origin_en: readonly [number, number]; center_lonlat: readonly [number, number] }
-  district: { code: string; area_km2: number }
-  hotspots: HotspotTruth[]
-  stacked_point: { lon: number; lat: number; cases: number }
-  grids_workload: { cases_min: number; cases_max: number; ratio: number }
-  counts: Record<string, number | Record<string, number>>
-  tracks: TrackStats & { first_day: string; days: number; workers: number }
 }
 
 /** What a run produced: file contents and their SHA-256. */
@@ -181,30 +172,6 @@ export function buildSampleCity(seed = DEFAULT_SEED, options: { trackWorkers?: r
   const sha256 = new Map<SampleFile, string>()
   for (const [name, buf] of files) sha256.set(name, createHash('sha256').update(buf).digest('hex'))
   return { files, sha256, truth }
-}
-
-/** Cases per grid (by published point) → min, max and their ratio. */
-function gridWorkload(csv: string, grids: Pt[][][][]): Truth['grids_workload'] {
-  const boxes = grids.map((polys) => {
-    const pts = polys.flatMap((poly) => poly[0])
-    return [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))]
-  })
-  const counts = new Array(grids.length).fill(0)
-  const lines = csv.split('\n')
-  for (let k = 1; k < lines.length; k++) {
-    if (!lines[k]) continue
-    const f = lines[k].split(',')
-    const lon = Number(f[10])
-    const lat = Number(f[11])
-    const g = grids.findIndex((polys, gi) => {
-      const [x0, y0, x1, y1] = boxes[gi]
-      return lon >= x0 && lon <= x1 && lat >= y0 && lat <= y1 && polys.some((poly) => pointInRing(lon, lat, poly[0]))
-    })
-    if (g >= 0) counts[g]++
-  }
-  const min = Math.min(...counts)
-  const max = Math.max(...counts)
-  return { cases_min: min, cases_max: max, ratio: Math.round((max / Math.max(1, min)) * 100) / 100 }
 }
 
 /** Generates the sample city into `outDir` and returns what was written. */
