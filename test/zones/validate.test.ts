@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { csrFromLists } from '../../server/shared/csr'
+import { AppError } from '../../server/shared/errors'
 import { balancedZones } from '../../server/zones/core/partition'
 import type { ZoningInput, ZoningIssueCode, ZoningOptions } from '../../server/zones/core/types'
 import { validateZoning, ZoningInfeasibleError } from '../../server/zones/core/validate'
@@ -188,6 +189,8 @@ describe('validateZoning: feasible requests', () => {
     expect(err.code).toBe('WG_ZONING_INFEASIBLE')
     expect(err.issues.map((i) => i.code).sort()).toEqual(['GROUP_DISCONNECTED', 'K_BELOW_GROUPS'])
     expect(err.message).toContain('Group 5')
+    expect(err).toBeInstanceOf(AppError)
+    expect(err.details).toEqual({ issues: err.issues })
   })
 
   test('nesting that forces uneven zones is warned about', () => {

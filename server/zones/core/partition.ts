@@ -40,7 +40,7 @@ export function balancedZones(input: ZoningInput, options: ZoningOptions): Zonin
 
   options.onProgress?.({ phase: 'construct', fraction: 0, cv: NaN, iteration: 0 })
   const initial = constructZones(input, geo, plan, rand, options.maxDiameter)
-  const state = new ZoningState(input, geo, plan, initial, weights, options.balanceTolerance ?? DEFAULT_BALANCE_TOLERANCE, options.maxDiameter !== undefined)
+  const state = new ZoningState(input, geo, plan, initial, weights, options.balanceTolerance ?? DEFAULT_BALANCE_TOLERANCE, options.maxDiameter)
   const outcome = localSearch(state, {
     rand,
     deadline: startedAt + budgetMs,

@@ -32,6 +32,12 @@ import type { ZoningPlan } from './validate'
 const BAND_PULL = 0.1
 /** Steepness of the wall beyond ±τ: overload costs a hundred times more than inside the band. */
 const HINGE = 10
+/**
+ * Weight of the diameter excess Σ over pairs of cells in one zone of (d/D − 1)², d > D. Moves never
+ * add such a pair (the search checks first); the term rewards moves that shed them, so zones the
+ * construction had to leave too wide get repaired.
+ */
+const WIDE_PAIR = 100
 
 export class ZoningState {
   readonly n: number
@@ -64,6 +70,10 @@ export class ZoningState {
   /** zone members, kept only when a diameter limit needs them */
   readonly members: number[][] | null
   private readonly memberPos: Int32Array | null
+  /** maxDiameter, metres (Infinity when none) */
+  private readonly diameter: number
+  /** Σ over zones and pairs of cells farther apart than the diameter of (d/D − 1)² */
+  private wide = 0
 
   private readonly mean: number
   /** 1 / (mean · τ): turns a workload deviation into tolerance units */
@@ -76,7 +86,8 @@ export class ZoningState {
   private readonly wL: number
 
   /**
-   * @param tolerance  τ: relative deviation from the target regarded as balanced (e.g. 0.04)
+   * @param tolerance    τ: relative deviation from the target regarded as balanced (e.g. 0.03)
+   * @param maxDiameter  largest centroid distance inside a zone, metres, if limited
    */
   constructor(
     private readonly input: ZoningInput,
@@ -85,7 +96,7 @@ export class ZoningState {
     initial: Int32Array,
     weights: ZoningWeights,
     tolerance: number,
-    trackMembers: boolean,
+    maxDiameter?: number,
   ) {
     const n = input.n
     const K = plan.K
@@ -130,8 +141,9 @@ export class ZoningState {
       this.clusterIndex = null
       this.clusterCount = 0
     }
-    this.members = trackMembers ? Array.from({ length: K }, () => []) : null
-    this.memberPos = trackMembers ? new Int32Array(n) : null
+    this.diameter = maxDiameter ?? Infinity
+    this.members = maxDiameter !== undefined ? Array.from({ length: K }, () => []) : null
+    this.memberPos = maxDiameter !== undefined ? new Int32Array(n) : null
     this.recompute()
   }
 
@@ -154,6 +166,8 @@ export class ZoningState {
         this.members[z].push(i)
       }
     }
+    this.wide = 0
+    if (this.members) for (const m of this.members) for (const i of m) this.wide += this.spread(i, m) / 2
     this.balance = 0
     this.perimeter = 0
     for (let z = 0; z < K; z++) {
@@ -187,7 +201,8 @@ export class ZoningState {
       this.wB * this.balance +
       this.wC * this.perimeter * this.perPerimeter +
       (this.wS * this.moved * this.K) / this.n +
-      this.wL * this.split
+      this.wL * this.split +
+      WIDE_PAIR * this.wide
     )
   }
 
@@ -222,6 +237,8 @@ export class ZoningState {
         d += this.wL * ((inB === 0 ? 1 : 0) - (inA === 1 ? 1 : 0))
       }
     }
+    // Only the pairs i leaves behind: the search never lets a move bring i into a zone it does not fit.
+    if (this.members) d -= WIDE_PAIR * this.spread(i, this.members[a])
     return d
   }
 
@@ -266,6 +283,7 @@ export class ZoningState {
       this.clusterZones.set(kb, inB + 1)
     }
     if (this.members && this.memberPos) {
+      this.wide += this.spread(i, this.members[b]) - this.spread(i, this.members[a])
       const from = this.members[a]
       const last = from.pop() as number
       if (last !== i) {
@@ -295,6 +313,19 @@ export class ZoningState {
   load(zone: Int32Array): void {
     this.zone.set(zone)
     this.recompute()
+  }
+
+  /** Σ over `cells` (i itself excluded) of the squared relative excess of their distance to i over the diameter. */
+  private spread(i: number, cells: number[]): number {
+    const { x, y } = this.geo
+    const D = this.diameter
+    const D2 = D * D
+    let s = 0
+    for (const j of cells) {
+      const d2 = (x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2
+      if (d2 > D2) s += (Math.sqrt(d2) / D - 1) ** 2
+    }
+    return s
   }
 
   /** Balance term of one zone from its deviation W − T. */

@@ -4,6 +4,7 @@
  * per region, zone ids per region, workload target per zone, and the cells anchored to each zone
  * (fixed cells plus the shortest corridors that join a zone's fixed cells into one piece).
  */
+import { AppError } from '../../shared/errors'
 import { apportion } from './apportion'
 import { cellGeometry } from './geometry'
 import { pieces, shortestPath } from './graph'
@@ -39,18 +40,14 @@ export interface ZoningValidation {
   plan: ZoningPlan | null
 }
 
-/** Thrown by `balancedZones` for an infeasible request; `issues` holds every error found. */
-export class ZoningInfeasibleError extends Error {
-  readonly code = 'WG_ZONING_INFEASIBLE'
-  /** HTTP status the service should answer with (unprocessable request) */
-  readonly status = 422
+/**
+ * Thrown by `balancedZones` for an infeasible request (HTTP 422 through the shared problem+json
+ * path); `issues` holds every error found, also under `details.issues`.
+ */
+export class ZoningInfeasibleError extends AppError {
   constructor(readonly issues: ZoningIssue[]) {
-    super(issues.map((i) => i.message).join('\n'))
+    super('WG_ZONING_INFEASIBLE', issues.map((i) => i.message).join('\n'), 422, { issues })
     this.name = 'ZoningInfeasibleError'
-  }
-  /** Same shape as the service's AppError details, so one error path can render it. */
-  get details(): { issues: ZoningIssue[] } {
-    return { issues: this.issues }
   }
 }
 
