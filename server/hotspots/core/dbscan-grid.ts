@@ -42,7 +42,8 @@ export interface CellNeighbours {
 // they allocate more than they save, and a comparison sort takes over (only for extents that are
 // huge compared with the cell size).
 const COUNTING_SORT_FLOOR = 1 << 16
-// Neighbour lookups use a table of every grid cell up to this size (4 MB) or 4 per point
+// Neighbour lookups use a table of every grid cell when there are at most this many cells (4 MB)
+// or 4 per point, whichever is more; beyond that, a binary search over the non-empty cells
 const LOOKUP_TABLE_FLOOR = 1 << 20
 
 /**
