@@ -18,22 +18,32 @@ const CHECKPOINTS_S = [5, 10, 20, 40, 60]
 const CV_TARGET = 0.04
 const MAX_OVER_MIN_TARGET = 1.1
 
-/** CV of the best plan known at `ms` (the last history point not after it). */
-function cvAt(history: HistoryPoint[], ms: number): number {
-  let cv = NaN
-  for (const h of history) if (h.ms <= ms) cv = h.cv
-  return cv
+/** The best plan known at `ms` (the last history point not after it). */
+function at(history: HistoryPoint[], ms: number): HistoryPoint | undefined {
+  let point: HistoryPoint | undefined
+  for (const h of history) if (h.ms <= ms) point = h
+  return point
 }
 
 const city = syntheticCity({ rows: 100, cols: 106, seed: 7 })
 const r = balancedZones(city, { K, seed: 1, timeBudgetMs: BUDGET_MS })
 const contiguous = r.contiguous.every(Boolean)
-const reachedAt = r.history.find((h) => h.cv <= CV_TARGET)?.ms ?? NaN
+// Every plan the search holds is contiguous, so a plan is valid once its balance meets the targets.
+const validAt = r.history.find((h) => h.cv <= CV_TARGET && h.maxOverMin <= MAX_OVER_MIN_TARGET)?.ms ?? NaN
 
 for (const s of CHECKPOINTS_S) {
-  report({ bench: BENCH, figure: `cv_at_${s}s`, value: cvAt(r.history, s * 1000), unit: 'ratio', target: `≤ ${CV_TARGET} by ${BUDGET_MS / 1000} s`, cells: city.n, K })
+  const h = at(r.history, s * 1000)
+  report({ bench: BENCH, figure: `cv_at_${s}s`, value: h?.cv ?? NaN, unit: 'ratio', target: `≤ ${CV_TARGET} by ${BUDGET_MS / 1000} s`, maxOverMin: h?.maxOverMin, cells: city.n, K })
 }
-report({ bench: BENCH, figure: 'time_to_cv_target', value: reachedAt / 1000, unit: 's', target: `< ${BUDGET_MS / 1000} s to CV ≤ ${CV_TARGET}`, cells: city.n, K })
+report({
+  bench: BENCH,
+  figure: 'time_to_valid_plan',
+  value: validAt / 1000,
+  unit: 's',
+  target: `< ${BUDGET_MS / 1000} s to a contiguous plan with CV ≤ ${CV_TARGET} and max/min ≤ ${MAX_OVER_MIN_TARGET}`,
+  cells: city.n,
+  K,
+})
 report({
   bench: BENCH,
   figure: 'final_plan',

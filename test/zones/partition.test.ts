@@ -55,6 +55,8 @@ describe('balancedZones on the spopt lattice fixture (20 × 20, K = 8)', () => {
     for (let k = 1; k < r.history.length; k++) expect(r.history[k].ms).toBeGreaterThanOrEqual(r.history[k - 1].ms)
     expect(r.history[0].cv).toBeGreaterThan(r.cv)
     expect(r.history[r.history.length - 1].cv).toBeCloseTo(r.cv, 12)
+    expect(r.history[r.history.length - 1].maxOverMin).toBeCloseTo(r.maxOverMin, 12)
+    expect(r.history[0].maxOverMin).toBeGreaterThan(r.maxOverMin)
     expect(r.iterations).toBeGreaterThan(0)
     expect(r.iterations).toBeLessThanOrEqual(300_000)
   })

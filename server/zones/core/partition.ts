@@ -5,8 +5,8 @@
  *
  * Pipeline: `validateZoning` (infeasible requests are explained, not attempted) → Huntington–Hill
  * split of K among regions → `constructZones` (k-means++ kernels, lightest-first region growing) →
- * `localSearch` (AZP boundary moves and swaps under simulated annealing with a short tabu list,
- * delta-evaluated objective) → `zoningMetrics` on the best plan.
+ * `localSearch` (AZP boundary moves, swaps and moves that carry a pendant along, under simulated
+ * annealing with a short tabu list, delta-evaluated objective) → `zoningMetrics` on the best plan.
  */
 import { seededRandom } from '../../shared/random'
 import { constructZones } from './construct'
@@ -14,7 +14,7 @@ import { cellGeometry } from './geometry'
 import { zoningMetrics } from './metrics'
 import { localSearch } from './search'
 import { ZoningState } from './state'
-import { DEFAULT_BALANCE_TOLERANCE, DEFAULT_WEIGHTS, type ZoningInput, type ZoningOptions, type ZoningResult } from './types'
+import { DEFAULT_BALANCE_TOLERANCE, DEFAULT_WEIGHTS, type ZoningInput, type ZoningIssue, type ZoningOptions, type ZoningResult } from './types'
 import { validateZoning, ZoningInfeasibleError, type ZoningPlan } from './validate'
 
 /** Time budget when none is given, ms. */
@@ -56,15 +56,8 @@ export function balancedZones(input: ZoningInput, options: ZoningOptions): Zonin
   const metrics = zoningMetrics(input, outcome.zone, plan.K, geo)
   const warnings = [...validation.warnings]
   if (options.maxDiameter !== undefined) {
-    const D = options.maxDiameter
-    const wide = metrics.diameter.reduce<number[]>((acc, d, z) => (d > D + 1e-9 ? [...acc, z] : acc), [])
-    if (wide.length) {
-      warnings.push({
-        code: 'MAX_DIAMETER_UNMET',
-        message: `No plan was found with every zone at most ${D} m across: zone${wide.length > 1 ? 's' : ''} ${wide.slice(0, 5).join(', ')}${wide.length > 5 ? ` … and ${wide.length - 5} more` : ''} reach ${Math.round(Math.max(...wide.map((z) => metrics.diameter[z])))} m. Raise maxDiameter or K.`,
-        details: { maxDiameter: D, zones: wide, diameters: wide.map((z) => metrics.diameter[z]) },
-      })
-    }
+    const unmet = diameterUnmet(metrics.diameter, options.maxDiameter)
+    if (unmet) warnings.push(unmet)
   }
   options.onProgress?.({ phase: 'done', fraction: 1, cv: metrics.cv, iteration: outcome.iterations })
   return {
@@ -75,6 +68,20 @@ export function balancedZones(input: ZoningInput, options: ZoningOptions): Zonin
     iterations: outcome.iterations,
     elapsedMs: performance.now() - startedAt,
     warnings,
+  }
+}
+
+/** Warning naming the zones wider than maxDiameter (metres), or null when all fit. */
+function diameterUnmet(diameter: Float64Array, D: number): ZoningIssue | null {
+  const wide: number[] = []
+  for (let z = 0; z < diameter.length; z++) if (diameter[z] > D + 1e-9) wide.push(z)
+  if (!wide.length) return null
+  const widest = Math.round(Math.max(...wide.map((z) => diameter[z])))
+  const named = wide.slice(0, 5).join(', ') + (wide.length > 5 ? ` … and ${wide.length - 5} more` : '')
+  return {
+    code: 'MAX_DIAMETER_UNMET',
+    message: `No plan was found with every zone at most ${D} m across: zone${wide.length > 1 ? 's' : ''} ${named} reach up to ${widest} m. Raise maxDiameter or K.`,
+    details: { maxDiameter: D, zones: wide, diameters: wide.map((z) => diameter[z]) },
   }
 }
 

@@ -171,9 +171,10 @@ export function localSearch(state: ZoningState, settings: SearchSettings): Searc
   const best = Int32Array.from(zone)
   let bestF = state.objective()
   let bestCv = state.cv()
+  let bestMm = state.maxOverMin()
   const started = settings.startedAt
   const now0 = performance.now()
-  history.push({ ms: now0 - started, cv: bestCv })
+  history.push({ ms: now0 - started, cv: bestCv, maxOverMin: bestMm })
   let lastHistory = now0
   let lastProgress = now0
 
@@ -191,7 +192,7 @@ export function localSearch(state: ZoningState, settings: SearchSettings): Searc
       const now = performance.now()
       if (now >= settings.deadline) break
       if (now - lastHistory >= HISTORY_MS) {
-        history.push({ ms: now - started, cv: bestCv })
+        history.push({ ms: now - started, cv: bestCv, maxOverMin: bestMm })
         lastHistory = now
       }
       if (settings.onProgress && now - lastProgress >= PROGRESS_MS) {
@@ -208,6 +209,7 @@ export function localSearch(state: ZoningState, settings: SearchSettings): Searc
         bestF = f
         best.set(zone)
         bestCv = state.cv()
+        bestMm = state.maxOverMin()
       }
       tenure = TABU_SWEEPS * state.boundaryCount
       T *= COOLING
@@ -276,8 +278,9 @@ export function localSearch(state: ZoningState, settings: SearchSettings): Searc
   if (state.objective() < bestF) {
     best.set(zone)
     bestCv = state.cv()
+    bestMm = state.maxOverMin()
   } else state.load(best)
   const end = performance.now()
-  history.push({ ms: end - started, cv: bestCv })
+  history.push({ ms: end - started, cv: bestCv, maxOverMin: bestMm })
   return { zone: best, iterations: it, history }
 }

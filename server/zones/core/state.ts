@@ -21,6 +21,7 @@
  */
 import type { Csr } from '../../shared/csr'
 import type { CellGeometry } from './geometry'
+import { maxOverMin } from './metrics'
 import type { ZoningInput, ZoningWeights } from './types'
 import type { ZoningPlan } from './validate'
 
@@ -307,6 +308,11 @@ export class ZoningState {
     let ss = 0
     for (let z = 0; z < this.K; z++) ss += (this.zoneWork[z] - this.mean) ** 2
     return Math.sqrt(ss / this.K) / this.mean
+  }
+
+  /** Heaviest / lightest zone workload. */
+  maxOverMin(): number {
+    return maxOverMin(this.zoneWork)
   }
 
   /** Replaces the assignment (e.g. restoring the best plan) and rebuilds the sums. */

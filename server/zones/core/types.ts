@@ -72,7 +72,7 @@ export interface ZoningProgress {
   phase: 'construct' | 'search' | 'done'
   /** share of the budget (time or iterations, whichever runs out first) used, 0 … 1 */
   fraction: number
-  /** CV of zone workloads in the best plan so far (population std / mean) */
+  /** CV of zone workloads in the best plan so far (population std / mean); NaN before the first plan */
   cv: number
   iteration: number
 }
@@ -142,6 +142,8 @@ export interface HistoryPoint {
   ms: number
   /** CV of the best plan at that time */
   cv: number
+  /** heaviest / lightest zone workload of the best plan at that time */
+  maxOverMin: number
 }
 
 /** A validation finding: what failed, where, and what to do. */
