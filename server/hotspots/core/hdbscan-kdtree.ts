@@ -86,8 +86,13 @@ function isLeaf(tree: KdTree, k: number): boolean {
 
 /** Squared distance from (x, y) to the box of node k (0 inside), metres². */
 function boxDist2(box: Float64Array, k: number, x: number, y: number): number {
-  const dx = Math.max(box[4 * k] - x, 0, x - box[4 * k + 2])
-  const dy = Math.max(box[4 * k + 1] - y, 0, y - box[4 * k + 3])
+  const o = 4 * k
+  let dx = 0
+  if (x < box[o]) dx = box[o] - x
+  else if (x > box[o + 2]) dx = x - box[o + 2]
+  let dy = 0
+  if (y < box[o + 1]) dy = box[o + 1] - y
+  else if (y > box[o + 3]) dy = y - box[o + 3]
   return dx * dx + dy * dy
 }
 
@@ -103,16 +108,20 @@ export function knn(tree: KdTree, k: number): { dist2: Float64Array; nn: Int32Ar
   const nn = new Int32Array(n * k)
   const heapD = new Float64Array(k)
   const heapI = new Int32Array(k)
+  // nodes to visit with their box distances, so each distance is computed once
   const stack = new Int32Array(128)
+  const stackD = new Float64Array(128)
   for (let p = 0; p < n; p++) {
     const x = px[p]
     const y = py[p]
     let size = 0
     let sp = 0
-    stack[sp++] = 0
+    stack[0] = 0
+    stackD[0] = 0
+    sp = 1
     while (sp > 0) {
       const node = stack[--sp]
-      if (size === k && boxDist2(box, node, x, y) >= heapD[0]) continue
+      if (size === k && stackD[sp] >= heapD[0]) continue
       if (isLeaf(tree, node)) {
         for (let q = lo[node]; q < hi[node]; q++) {
           const dx = px[q] - x
@@ -123,16 +132,7 @@ export function knn(tree: KdTree, k: number): { dist2: Float64Array; nn: Int32Ar
         }
         continue
       }
-      const a = 2 * node + 1
-      const b = a + 1
-      // push the farther child first so the nearer one is searched first
-      if (boxDist2(box, a, x, y) <= boxDist2(box, b, x, y)) {
-        stack[sp++] = b
-        stack[sp++] = a
-      } else {
-        stack[sp++] = a
-        stack[sp++] = b
-      }
+      sp = pushChildren(stack, stackD, sp, box, node, x, y)
     }
     // drain the max-heap from the back so each row ends up ascending
     for (let j = k - 1; j >= 0; j--) {
@@ -183,6 +183,7 @@ export function mutualReachabilityMst(tree: KdTree, core2: Float64Array, nn: Int
   const bestA = new Int32Array(n)
   const bestB = new Int32Array(n)
   const stack = new Int32Array(128)
+  const stackD = new Float64Array(128)
   let edges = 0
 
   /** Offers edge (p, q) of squared weight d to component c; keeps the least by (weight, ends). */
@@ -218,9 +219,8 @@ export function mutualReachabilityMst(tree: KdTree, core2: Float64Array, nn: Int
       for (let j = 1; j < k; j++) {
         const q = nn[p * k + j]
         if (comp[q] === comp[p]) continue
-        const dx = px[p] - px[q]
-        const dy = py[p] - py[q]
-        const d = Math.max(core2[p], core2[q], dx * dx + dy * dy)
+        // q is within p's core distance, so the weight is the larger core distance
+        const d = core2[p] > core2[q] ? core2[p] : core2[q]
         offer(comp[p], d, p, q)
         offer(comp[q], d, p, q)
       }
@@ -231,33 +231,31 @@ export function mutualReachabilityMst(tree: KdTree, core2: Float64Array, nn: Int
       if (cp > bestW[c]) continue // every edge from p weighs at least its core distance
       const x = px[p]
       const y = py[p]
-      let sp = 0
-      stack[sp++] = 0
+      stack[0] = 0
+      stackD[0] = 0
+      let sp = 1
       while (sp > 0) {
         const node = stack[--sp]
         if (nodeComp[node] === c) continue
-        if (Math.max(cp, nodeCore2[node], boxDist2(box, node, x, y)) > bestW[c]) continue
+        const bound = bestW[c]
+        if (stackD[sp] > bound || nodeCore2[node] > bound || cp > bound) continue
         if (isLeaf(tree, node)) {
           for (let q = lo[node]; q < hi[node]; q++) {
             const cq = comp[q]
             if (cq === c) continue
             const dx = px[q] - x
             const dy = py[q] - y
-            const d = Math.max(cp, core2[q], dx * dx + dy * dy)
+            let d = dx * dx + dy * dy
+            if (cp > d) d = cp
+            if (core2[q] > d) d = core2[q]
             if (d <= bestW[c]) offer(c, d, p, q)
-            if (d <= bestW[cq]) offer(cq, d, p, q)
+            // the same edge also leaves q's component: a strictly better bound there prunes its
+            // queries sooner (ties are left to its own search, which sees them anyway)
+            if (d < bestW[cq]) offer(cq, d, p, q)
           }
           continue
         }
-        const l = 2 * node + 1
-        const r = l + 1
-        if (boxDist2(box, l, x, y) <= boxDist2(box, r, x, y)) {
-          stack[sp++] = r
-          stack[sp++] = l
-        } else {
-          stack[sp++] = l
-          stack[sp++] = r
-        }
+        sp = pushChildren(stack, stackD, sp, box, node, x, y)
       }
     }
     const before = edges
@@ -274,6 +272,29 @@ export function mutualReachabilityMst(tree: KdTree, core2: Float64Array, nn: Int
     // a root's component id is itself: keep it so, for the test above
   }
   return { a, b, w }
+}
+
+/**
+ * Pushes the two children of `node` with their squared box distances from (x, y), the farther
+ * first so that the nearer one is searched first; returns the new stack size.
+ */
+function pushChildren(stack: Int32Array, stackD: Float64Array, sp: number, box: Float64Array, node: number, x: number, y: number): number {
+  const a = 2 * node + 1
+  const b = a + 1
+  const da = boxDist2(box, a, x, y)
+  const db = boxDist2(box, b, x, y)
+  if (da <= db) {
+    stack[sp] = b
+    stackD[sp++] = db
+    stack[sp] = a
+    stackD[sp++] = da
+  } else {
+    stack[sp] = a
+    stackD[sp++] = da
+    stack[sp] = b
+    stackD[sp++] = db
+  }
+  return sp
 }
 
 /** Max-heap on d (parallel id array); returns the new size. */
