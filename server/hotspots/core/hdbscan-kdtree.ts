@@ -115,10 +115,9 @@ export function knn(tree: KdTree, k: number): { dist2: Float64Array; nn: Int32Ar
     const x = px[p]
     const y = py[p]
     let size = 0
-    let sp = 0
     stack[0] = 0
     stackD[0] = 0
-    sp = 1
+    let sp = 1
     while (sp > 0) {
       const node = stack[--sp]
       if (size === k && stackD[sp] >= heapD[0]) continue
