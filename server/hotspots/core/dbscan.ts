@@ -1,7 +1,9 @@
 /**
  * DBSCAN (Ester et al. 1996) over planar points, with the same answers as scikit-learn's
- * `DBSCAN(eps, min_samples)` and PostGIS `ST_ClusterDBSCAN(geom, eps, minpoints)`:
- * a point is core when at least `minPts` points (itself included) lie within distance ≤ eps.
+ * `DBSCAN(eps, min_samples)`: a point is core when at least `minPts` points (itself included) lie
+ * within distance ≤ eps. PostGIS `ST_ClusterDBSCAN(geom, eps, minpoints)` uses the same rule and
+ * finds the same core points, clusters and noise; only a border point within reach of two clusters
+ * may land in the other one there (PostGIS leaves that choice open).
  *
  * Why a grid and not kdbush range queries: with cells of side eps/√2 every pair of points in a
  * cell is within eps, so a cell holding ≥ minPts points makes all of them core without a single
