@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import { cellToLatLng } from 'h3-js'
 import { CASES_LAYER_ID, CASE_RADIUS_PX, casesLayer, STACKED_RADIUS_PX } from '../../web/src/layers/cases-layer'
-import { HEX_ALPHA, HEX_LAYER_ID, hexLayer } from '../../web/src/layers/hex-layer'
+import { HEX_LAYER_ID, hexAlpha, hexLayer } from '../../web/src/layers/hex-layer'
 import { binPoints, hexAreaKm2, hexResolutionForZoom } from '../../web/src/layers/hex-bins'
-import { COMMUNITY_LABELS_LAYER_ID, COMMUNITY_LAYER_ID, communityLabels, communityLabelsLayer, communityLayer } from '../../web/src/layers/community-layer'
-import { basemapLabelsLayer, labelsAlongLine, labelsForZoom, placeBasemapLabels, BASEMAP_LABELS_LAYER_ID } from '../../web/src/layers/basemap-labels'
+import { COMMUNITY_LAYER_ID, COMMUNITY_OUTLINE_LAYER_ID, communityLabels, communityLayer, communityOutlineLayer } from '../../web/src/layers/community-layer'
+import { labelLayers, labelsAlongLine, labelsForZoom, placeBasemapLabels, LABELS_BOLD_LAYER_ID, LABELS_LAYER_ID } from '../../web/src/layers/basemap-labels'
+import { placeLabels, worldPixel } from '../../web/src/layers/label-placement'
 import type { StreetCollection } from '../../web/src/api/types'
 import { COMMUNITIES, fakeCase } from './fixtures/fake-data'
 
@@ -60,8 +61,10 @@ describe('hexagon binning and layer', () => {
     const layer = hexLayer({ bins, breaks: [2, 7], colors, visible: true })
     expect(layer.id).toBe(HEX_LAYER_ID)
     expect(acc(layer.props.getHexagon, bins[0])).toBe('8931aa42a83ffff')
-    expect(acc(layer.props.getFillColor, bins[0])).toEqual([10, 10, 10, HEX_ALPHA])
-    expect(acc(layer.props.getFillColor, bins[1])).toEqual([200, 200, 200, HEX_ALPHA])
+    expect(acc(layer.props.getFillColor, bins[0])).toEqual([10, 10, 10, hexAlpha(0, 2)])
+    expect(acc(layer.props.getFillColor, bins[1])).toEqual([200, 200, 200, hexAlpha(1, 2)])
+    // the hottest class is the most opaque
+    expect(hexAlpha(1, 2)).toBeGreaterThan(hexAlpha(0, 2))
     const other = hexLayer({ bins, breaks: [1, 7], colors, visible: true })
     expect(other.props.updateTriggers.getFillColor).not.toEqual(layer.props.updateTriggers.getFillColor)
     expect(() => hexLayer({ bins, breaks: [1, 2, 7], colors, visible: true })).toThrow(/2 colours for 3 classes/)
@@ -74,21 +77,26 @@ describe('community layers', () => {
     expect(layer.id).toBe(COMMUNITY_LAYER_ID)
     expect(layer.props.pickable).toBe(true)
     expect(layer.props.getFillColor).toEqual([0, 0, 0, 0])
+    const outline = communityOutlineLayer({ data: COMMUNITIES, visible: true })
+    expect(outline.id).toBe(COMMUNITY_OUTLINE_LAYER_ID)
+    // outlines sit over the hexagons, so they must not steal the hover from them
+    expect(outline.props.pickable).toBe(false)
+    expect(outline.props.filled).toBe(false)
   })
 
-  test('labels sit inside their community and switch language through the update trigger', () => {
+  test('community labels sit inside their community and go in the bold label layer', () => {
     const labels = communityLabels(COMMUNITIES)
     expect(labels.map((l) => l.name_zh)).toEqual(['西社区', '东社区'])
     expect(labels[0].position[0]).toBeCloseTo(116.405, 6)
     expect(labels[0].position[1]).toBeCloseTo(39.905, 6)
-    const zh = communityLabelsLayer({ labels, lang: 'zh', visible: true })
-    const en = communityLabelsLayer({ labels, lang: 'en', visible: true })
-    expect(zh.id).toBe(COMMUNITY_LABELS_LAYER_ID)
-    expect(zh.props.characterSet).toBe('auto')
-    expect(acc(zh.props.getText, labels[1])).toBe('东社区')
-    expect(acc(en.props.getText, labels[1])).toBe('East')
-    expect(zh.props.updateTriggers).toEqual({ getText: ['zh'] })
-    expect(en.props.updateTriggers).toEqual({ getText: ['en'] })
+    const [regular, bold] = labelLayers({ labels, lang: 'en', zoom: 14 })
+    expect(regular.id).toBe(LABELS_LAYER_ID)
+    expect(bold.id).toBe(LABELS_BOLD_LAYER_ID)
+    expect(regular.props.data).toEqual([])
+    expect((bold.props.data as unknown[]).length).toBe(2)
+    expect(bold.props.characterSet).toBe('auto')
+    expect(acc(bold.props.getText, labels[1])).toBe('East')
+    expect(bold.props.updateTriggers).toEqual({ getText: ['en'] })
   })
 })
 
@@ -119,12 +127,45 @@ describe('base-map labels', () => {
     }
     const labels = placeBasemapLabels(streets, null, null)
     expect(new Set(labels.map((l) => l.name_zh))).toEqual(new Set(['长安街', '东四十条']))
-    const at12 = labelsForZoom(labels, 12.2)
-    expect(at12.every((l) => l.name_zh === '长安街')).toBe(true)
-    expect(labelsForZoom(labels, 12.4)).toBe(at12) // same half-zoom band → same array
-    expect(labelsForZoom(labels, 15).some((l) => l.name_zh === '东四十条')).toBe(true)
-    const layer = basemapLabelsLayer({ labels, lang: 'en', zoom: 15 })
-    expect(layer.id).toBe(BASEMAP_LABELS_LAYER_ID)
+    const at13 = labelsForZoom(labels, 13.2, 'zh')
+    expect(at13.map((l) => l.name_zh)).toEqual(['长安街'])
+    expect(labelsForZoom(labels, 13.4, 'zh')).toBe(at13) // same half-zoom band → same array
+    expect(labelsForZoom(labels, 13.4, 'en')).not.toBe(at13) // widths differ per language
+    expect(labelsForZoom(labels, 15, 'zh').some((l) => l.name_zh === '东四十条')).toBe(true)
+    const [layer] = labelLayers({ labels, lang: 'en', zoom: 15 })
     expect(acc(layer.props.getText, labels[0])).toBe('Chang\'an Ave')
+  })
+})
+
+describe('street label thinning and placement', () => {
+  test('a street split into blocks is named every few hundred metres, not once per block', () => {
+    // 20 blocks of ~85 m along one street (0.001° of longitude at 39.9° N)
+    const features = Array.from({ length: 20 }, (_, i) => ({
+      type: 'Feature' as const,
+      geometry: { type: 'LineString' as const, coordinates: [[116.4 + i * 0.001, 39.9], [116.401 + i * 0.001, 39.9]] },
+      properties: { id: i, class: 'secondary' as const, name_zh: '东大街', name_en: 'East Street' },
+    }))
+    const labels = placeBasemapLabels({ type: 'FeatureCollection', features }, null, null)
+    expect(labels.length).toBeGreaterThanOrEqual(2)
+    expect(labels.length).toBeLessThanOrEqual(3)
+  })
+
+  test('overlapping labels give way to higher priority; distant ones all stay', () => {
+    const base = { angle: 0, size: 12, minZoom: 0 }
+    const a = { ...base, position: [116.4, 39.9] as [number, number], priority: 10, t: 'low' }
+    const b = { ...base, position: [116.4001, 39.9] as [number, number], priority: 90, t: 'high' }
+    const c = { ...base, position: [116.45, 39.9] as [number, number], priority: 5, t: 'far' }
+    expect(placeLabels([a, b, c], 15, (l) => l.t).map((l) => l.t)).toEqual(['high', 'far'])
+    // zoomed far in, the same two labels no longer touch
+    expect(placeLabels([a, b], 20, (l) => l.t)).toHaveLength(2)
+    // labels below their minimum zoom are not placed
+    expect(placeLabels([{ ...c, minZoom: 16 }], 15, (l) => l.t)).toEqual([])
+  })
+
+  test('world pixels follow web mercator', () => {
+    expect(worldPixel(0, 0, 0)).toEqual([256, 256])
+    const [x, y] = worldPixel(180, 85.05, 1)
+    expect(x).toBe(1024)
+    expect(y).toBeCloseTo(0, 0)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { CATEGORICAL, categoricalColor, cividis, contrastText, hexToRgb, rdBuColdHot, relativeLuminance, rgbaCss, rgbToHex, sampleRamp, viridis } from '../../web/src/colors/ramps'
-import { classIndex, classRanges, quantileBreaks } from '../../web/src/colors/classify'
+import { classIndex, classRanges, headTailBreaks, quantileBreaks } from '../../web/src/colors/classify'
 
 describe('colour ramps', () => {
   test('viridis and cividis hit their published end colours', () => {
@@ -73,5 +73,28 @@ describe('class breaks', () => {
     expect(classIndex(3, b)).toBe(1)
     expect(classIndex(99, b)).toBe(2)
     expect(classRanges(b)).toEqual([[1, 2], [3, 5], [6, 20]])
+  })
+})
+
+describe('head/tail breaks', () => {
+  test('a heavy tail gets its own classes', () => {
+    // 90 quiet cells, 8 busy ones, 2 hotspots
+    const counts = [...Array(90).fill(3), ...Array(8).fill(30), 250, 300]
+    const b = quantileBreaks(counts, 5)
+    expect(b).toEqual([3, 300]) // quantiles lump the hotspots with the busy cells
+    expect(headTailBreaks(counts, 5)).toEqual([10, 79, 300])
+    const ht = headTailBreaks(counts, 5)
+    expect(ht[ht.length - 1]).toBe(300)
+    expect(classIndex(30, ht)).toBeLessThan(classIndex(250, ht))
+    expect(classIndex(3, ht)).toBe(0)
+  })
+
+  test('a flat distribution stays one class; empty input has none', () => {
+    expect(headTailBreaks([5, 5, 5, 5], 5)).toEqual([5])
+    expect(headTailBreaks([0, 0], 5)).toEqual([])
+    expect(() => headTailBreaks([1], 0)).toThrow(/Unexpected class count/)
+    // never more classes than asked for
+    const steep = Array.from({ length: 1000 }, (_, i) => Math.round(1000 / (i + 1)))
+    expect(headTailBreaks(steep, 4).length).toBeLessThanOrEqual(4)
   })
 })

@@ -32,6 +32,11 @@ describe('url-state', () => {
     expect(serializeUrlState(back)).toBe(url)
   })
 
+  test('the default layers are left out of the URL, any other set is written', () => {
+    expect(serializeSearch({ ...DEFAULT_STATE, layers: ['communities', 'hex'] })).toBe('')
+    expect(serializeSearch({ ...DEFAULT_STATE, layers: ['points', 'hex', 'communities'] })).toBe('?layers=points,hex,communities')
+  })
+
   test('an empty layer list survives the round trip (all layers off is a real choice)', () => {
     const url = serializeUrlState({ ...DEFAULT_STATE, layers: [] })
     expect(url).toBe('?layers=')

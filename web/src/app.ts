@@ -12,9 +12,9 @@ import { downloadBlob, downloadText, fileStamp } from './export/download'
 import { canvasToPng, composeMapPng } from './export/png'
 import { bboxOf, PolygonLookup, type BBox } from './geo/geometry'
 import { getLang, setLang, t, type Lang, type MessageKey } from './i18n'
-import { basemapLabelsLayer, placeBasemapLabels, type PlacedLabel } from './layers/basemap-labels'
+import { labelLayers, placeBasemapLabels, type PlacedLabel } from './layers/basemap-labels'
 import { CASES_LAYER_ID } from './layers/cases-layer'
-import { COMMUNITY_LAYER_ID, communityLabels, type CommunityLabel } from './layers/community-layer'
+import { COMMUNITY_LAYER_ID, communityLabels } from './layers/community-layer'
 import { hexAreaKm2, type HexBin } from './layers/hex-bins'
 import { HEX_LAYER_ID } from './layers/hex-layer'
 import { createMap, type MapHandle } from './map'
@@ -55,8 +55,10 @@ export class App {
   private categories: CategoryIndex | null = null
   private communities: DistrictFeature[] = []
   private communityLookup = new PolygonLookup<DistrictProps>([])
-  private labels: CommunityLabel[] = []
+  private labels: PlacedLabel[] = []
   private baseLabels: PlacedLabel[] = []
+  /** community and base-map labels together, rebuilt only when either changes (placement is cached per array) */
+  private allLabels: PlacedLabel[] = []
   private districtBox: BBox | null = null
   private base: { streets: StreetCollection | null; water: WaterCollection | null; pois: PoiCollection | null } = { streets: null, water: null, pois: null }
   private zoom: number
@@ -96,7 +98,6 @@ export class App {
       status: this.status,
       categories: () => this.categories,
       communities: () => this.communities,
-      communityLabels: () => this.labels,
       invalidate: () => this.invalidate(),
       exportPng: (title, subtitle) => void this.exportPng(title, subtitle),
       exportData: (layer, format) => this.exportData(layer, format),
@@ -138,6 +139,7 @@ export class App {
         this.communities = comms.features
         this.communityLookup = new PolygonLookup(comms.features)
         this.labels = communityLabels(comms.features)
+        this.allLabels = [...this.labels, ...this.baseLabels]
         this.invalidate()
       },
     )
@@ -170,6 +172,7 @@ export class App {
 
   private placeLabels(): void {
     this.baseLabels = placeBasemapLabels(this.base.streets, this.base.water, this.base.pois)
+    this.allLabels = [...this.labels, ...this.baseLabels]
     this.invalidate()
   }
 
@@ -187,7 +190,6 @@ export class App {
       this.leader.rebuildPanel()
       this.renderChrome()
       this.renderPanel()
-      this.placeLabels()
     }
     if (next.view !== prev.view) {
       if (next.view !== 'leader') this.leader.stop()
@@ -226,7 +228,8 @@ export class App {
     const s = this.store.get()
     const lang = getLang()
     const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : []
-    layers.push(basemapLabelsLayer({ labels: this.baseLabels, lang, zoom: this.zoom }))
+    const withCommunities = s.view !== 'leader' || s.layers.includes('communities')
+    layers.push(...labelLayers({ labels: withCommunities ? this.allLabels : this.baseLabels, lang, zoom: this.zoom }))
     this.handle.setLayers(layers)
     renderLegend(this.legendHost, buildLegend(this.legendInput()))
     this.status.setNotice(s.view === 'leader' ? this.leader.notice() : null)
@@ -267,7 +270,6 @@ export class App {
           'button',
           { type: 'button', role: 'tab', id: `tab-${v}`, class: 'tab', 'aria-selected': String(selected), 'aria-controls': 'panel-content', tabindex: selected ? 0 : -1, 'data-view': v, onclick: () => this.store.set({ view: v }) },
           t(VIEW_LABEL[v]),
-          v !== 'leader' ? h('span', { class: 'tab-soon', 'aria-hidden': 'true' }, '·') : null,
         ),
       )
     }

@@ -1,8 +1,12 @@
 /**
  * The map: MapLibre draws the base map from our own GeoJSON, deck.gl draws the analytical
- * layers and all labels into the same WebGL context through one interleaved MapboxOverlay.
+ * layers and all labels into the same WebGL context through one interleaved overlay.
+ *
+ * The overlay is `MapLibreOverlay` from @deck.gl/maplibre, deck.gl's drop-in for
+ * `MapboxOverlay` on MapLibre: @deck.gl/mapbox 9.4 reads the private `map.transform`, which
+ * maplibre-gl 6 removed, and throws on the first interleaved frame.
  */
-import { MapboxOverlay } from '@deck.gl/mapbox'
+import { MapLibreOverlay } from '@deck.gl/maplibre'
 import type { Layer, PickingInfo } from '@deck.gl/core'
 import { Map as MaplibreMap, ScaleControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
@@ -22,12 +26,12 @@ export const INITIAL_VIEW_STATE: MapPosition = { zoom: 12, lat: 39.915, lon: 116
 export const MIN_ZOOM = 9
 export const MAX_ZOOM = 19
 
-/** Padding around the district when fitting it, px. */
-const FIT_PADDING = 40
+/** Padding around the district when fitting it, px; the right side leaves room for the legend. */
+const FIT_PADDING = { top: 40, bottom: 40, left: 40, right: 280 }
 
 export interface MapHandle {
   map: MaplibreMap
-  overlay: MapboxOverlay
+  overlay: MapLibreOverlay
   /** replaces the deck.gl layers (order = drawing order) */
   setLayers(layers: Layer[]): void
   /** fills one of the base map's GeoJSON sources */
@@ -78,7 +82,7 @@ export function createMap(o: MapOptions): MapHandle {
   map.addControl(new ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left')
   map.on('error', (e) => o.onError(new Error(e.error?.message ?? 'map error')))
 
-  const overlay = new MapboxOverlay({
+  const overlay = new MapLibreOverlay({
     interleaved: true,
     layers: [],
     onHover: o.onHover,

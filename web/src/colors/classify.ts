@@ -38,3 +38,35 @@ export function classIndex(value: number, breaks: readonly number[]): number {
 export function classRanges(breaks: readonly number[]): Array<[number, number]> {
   return breaks.map((b, i) => [i === 0 ? 1 : breaks[i - 1] + 1, b])
 }
+
+/**
+ * Head/tail breaks (Jiang 2013) for heavy-tailed counts: split at the mean, keep splitting the
+ * part above the mean (the head) while it holds less than `headShare` of its values. Case
+ * counts per area are heavy-tailed — a few market streets hold hundreds of cases, most cells a
+ * handful — and quantiles would lump a hotspot of 280 with cells of 14.
+ * @param values     counts (non-negative); zeros and non-finite values are ignored
+ * @param maxClasses at most this many classes (≥ 1)
+ * @param headShare  a head larger than this share of its parent is not split (default 0.4)
+ * @returns upper bounds (inclusive, ascending, distinct integers); the last is the maximum
+ */
+export function headTailBreaks(values: ArrayLike<number>, maxClasses: number, headShare = 0.4): number[] {
+  if (!Number.isInteger(maxClasses) || maxClasses < 1) throw new Error(`Unexpected class count: ${maxClasses}; expected an integer ≥ 1`)
+  let head: number[] = []
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]
+    if (Number.isFinite(x) && x > 0) head.push(x)
+  }
+  if (head.length === 0) return []
+  const max = Math.ceil(Math.max(...head))
+  const out: number[] = []
+  while (out.length < maxClasses - 1 && head.length > 1) {
+    const mean = head.reduce((a, b) => a + b, 0) / head.length
+    const bound = Math.floor(mean)
+    const next = head.filter((x) => x > bound)
+    if (next.length === 0 || next.length === head.length || next.length / head.length > headShare) break
+    if (out.length === 0 || bound > out[out.length - 1]) out.push(bound)
+    head = next
+  }
+  if (out.length === 0 || max > out[out.length - 1]) out.push(max)
+  return out
+}

@@ -92,6 +92,7 @@ export const en: Record<MessageKey, string> = {
   'legend.hexRange': '{a}–{b}',
   'legend.hexSingle': '{a}',
   'legend.communities': 'Community boundary',
+  'legend.boundaries': 'Boundaries',
   'legend.district': 'District boundary',
   'legend.street': 'Sub-district boundary',
   'legend.stacked': 'Stacked point (address not located)',

@@ -94,6 +94,7 @@ export const zh = {
   'legend.hexRange': '{a}–{b}',
   'legend.hexSingle': '{a}',
   'legend.communities': '社区边界',
+  'legend.boundaries': '边界',
   'legend.district': '区界',
   'legend.street': '街道界',
   'legend.stacked': '堆叠点（地址解析失败）',

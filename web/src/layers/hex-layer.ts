@@ -1,4 +1,4 @@
-/** Case counts per H3 hexagon, classed with quantile breaks and a viridis ramp. */
+/** Case counts per H3 hexagon, classed (head/tail or quantile breaks) on a viridis ramp. */
 import { H3HexagonLayer } from '@deck.gl/geo-layers'
 import { classIndex } from '../colors/classify'
 import type { RGB } from '../colors/ramps'
@@ -6,8 +6,13 @@ import type { HexBin } from './hex-bins'
 
 export const HEX_LAYER_ID = 'case-hex'
 
-/** Fill alpha: translucent so streets and boundaries stay visible underneath. */
-export const HEX_ALPHA = 175
+/**
+ * Fill alpha of class `k` of `n`: low classes are faint so streets stay readable under them,
+ * the top class nearly opaque so hotspots carry the eye.
+ */
+export function hexAlpha(k: number, n: number): number {
+  return n <= 1 ? 170 : Math.round(45 + 145 * (k / (n - 1)) ** 0.8)
+}
 
 export interface HexLayerInput {
   bins: readonly HexBin[]
@@ -37,10 +42,11 @@ export function hexLayer(input: HexLayerInput): H3HexagonLayer<HexBin> {
     highPrecision: 'auto',
     getHexagon: (d) => d.hex,
     getFillColor: (d) => {
-      const c = colors[classIndex(d.n, breaks)]
-      return [c[0], c[1], c[2], HEX_ALPHA]
+      const k = classIndex(d.n, breaks)
+      const c = colors[k]
+      return [c[0], c[1], c[2], hexAlpha(k, breaks.length)]
     },
-    getLineColor: [255, 255, 255, 140],
+    getLineColor: [255, 255, 255, 70],
     lineWidthUnits: 'pixels',
     getLineWidth: 0.75,
     updateTriggers: {

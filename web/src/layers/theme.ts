@@ -26,6 +26,3 @@ export const LABEL = {
 
 /** Highlight of the hovered object (Okabe–Ito blue, translucent). */
 export const HOVER: RGBA = [0, 114, 178, 70]
-
-/** Shared collision group: labels of all layers compete for the same screen space. */
-export const LABEL_COLLISION_GROUP = 'labels'

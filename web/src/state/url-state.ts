@@ -56,7 +56,8 @@ export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
   from: null,
   to: null,
   step: 'month',
-  layers: ['points', 'hex', 'communities'],
+  // points are one toggle away; over hexagons they compete for the eye, so the count view opens alone
+  layers: ['hex', 'communities'],
   stacked: false,
   map: null,
 } satisfies UrlState)

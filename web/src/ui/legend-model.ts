@@ -7,7 +7,7 @@ import { rgbaCss, type RGB } from '../colors/ramps'
 import { t, type Lang } from '../i18n'
 import { localName, type MajorGroup } from '../state/categories'
 import { BASE_COLORS } from '../basemap/style'
-import { HEX_ALPHA } from '../layers/hex-layer'
+import { hexAlpha } from '../layers/hex-layer'
 
 /** One legend entry: a swatch of some shape and a label. */
 export interface LegendItem {
@@ -54,7 +54,7 @@ export function buildLegend(i: LegendInput): LegendSection[] {
       unit: t('legend.hexUnit', { res: String(i.hex.res), area: i.hex.areaKm2.toFixed(3) }, lang),
       items: ranges.map(([a, b], k) => ({
         shape: 'hex',
-        color: rgbaCss(i.hex!.colors[k], HEX_ALPHA / 255),
+        color: rgbaCss(i.hex!.colors[k], hexAlpha(k, ranges.length) / 255),
         label: a === b ? t('legend.hexSingle', { a }, lang) : t('legend.hexRange', { a, b }, lang),
       })),
     })
@@ -64,6 +64,6 @@ export function buildLegend(i: LegendInput): LegendSection[] {
     { shape: 'dash', color: BASE_COLORS.streetAdminLine, label: t('legend.street', undefined, lang) },
   ]
   if (i.communities) bounds.push({ shape: 'line', color: 'rgba(92, 102, 118, 0.8)', label: t('legend.communities', undefined, lang) })
-  out.push({ title: t('legend.title', undefined, lang), items: bounds })
+  out.push({ title: t('legend.boundaries', undefined, lang), items: bounds })
   return out
 }

@@ -7,10 +7,10 @@ import type { Layer } from '@deck.gl/core'
 import { fetchCasePoints, fetchSummary, fetchTimeSeries } from '../api/cases'
 import { isAbort } from '../api/client'
 import type { CaseFeature, CaseFilter, CaseSummary, DistrictFeature } from '../api/types'
-import { quantileBreaks } from '../colors/classify'
+import { headTailBreaks, quantileBreaks } from '../colors/classify'
 import { NEUTRAL, sampleRamp, viridis, type RGB } from '../colors/ramps'
 import { casesLayer } from '../layers/cases-layer'
-import { communityLabelsLayer, communityLayer, type CommunityLabel } from '../layers/community-layer'
+import { communityLayer, communityOutlineLayer } from '../layers/community-layer'
 import { binPoints, hexAreaKm2, hexResolutionForZoom, type HexBin } from '../layers/hex-bins'
 import { hexLayer } from '../layers/hex-layer'
 import { getLang, t, tOr } from '../i18n'
@@ -34,7 +34,6 @@ export interface LeaderContext {
   status: StatusUi
   categories(): CategoryIndex | null
   communities(): readonly DistrictFeature[]
-  communityLabels(): readonly CommunityLabel[]
   /** the layers or panel changed: redraw */
   invalidate(): void
   exportPng(title: string, subtitle: string): void
@@ -270,9 +269,13 @@ export class LeaderView {
     const key = `${res}|${s.stacked}|${this.cases.length}`
     if (!this.binsMemo || this.binsMemo.key !== key) {
       const bins = binPoints(this.visibleCases(s).map((f) => f.geometry.coordinates), res)
-      const breaks = quantileBreaks(bins.map((b) => b.n), HEX_CLASSES)
-      // sample the ramp's upper 90 %: viridis' darkest purple disappears against dark roads
-      const colors = breaks.length ? sampleRamp((x) => viridis(0.1 + 0.9 * x), breaks.length) : []
+      const counts = bins.map((b) => b.n)
+      // heavy-tailed counts (the usual case) get head/tail breaks; light-tailed ones quantiles
+      const ht = headTailBreaks(counts, HEX_CLASSES)
+      const breaks = ht.length >= 3 ? ht : quantileBreaks(counts, HEX_CLASSES)
+      // viridis reversed: on a light base map darker reads as more; the darkest 10 % is left out
+      // because near-black hexagons hide the streets that locate the hotspot
+      const colors = breaks.length ? sampleRamp((x) => viridis(1 - 0.9 * x), breaks.length) : []
       this.binsMemo = { key, bins, breaks, colors }
     }
     return { res, ...this.binsMemo }
@@ -283,17 +286,16 @@ export class LeaderView {
     const s = this.ctx.store.get()
     const idx = this.ctx.categories()
     const hex = this.hex(zoom, s)
-    const lang = getLang()
     return [
       communityLayer({ data: this.ctx.communities(), visible: s.layers.includes('communities') }),
       hexLayer({ bins: hex.bins, breaks: hex.breaks, colors: hex.colors, visible: s.layers.includes('hex') }),
+      communityOutlineLayer({ data: this.ctx.communities(), visible: s.layers.includes('communities') }),
       casesLayer({
         data: this.visibleCases(s),
         colorOf: (code) => idx?.majorOfCode.get(code)?.color ?? NEUTRAL,
         colorKey: idx ? `cats:${idx.majors.length}` : 'none',
         visible: s.layers.includes('points'),
       }),
-      communityLabelsLayer({ labels: this.ctx.communityLabels(), lang, visible: s.layers.includes('communities') }),
     ]
   }
 

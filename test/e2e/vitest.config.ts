@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// Browser tests: a real server (embedded database, sample city) and Debian's chromium through
+// playwright-core. Run with `npm run test:e2e`. One file at a time: each starts its own server.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 900_000,
+    globalSetup: ['test/e2e/global-setup.ts'],
+  },
+})
