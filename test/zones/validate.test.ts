@@ -103,6 +103,14 @@ describe('validateZoning: infeasible requests are explained', () => {
     expect(e.details).toEqual({ zone: 1, conflictsWith: [0] })
   })
 
+  test('corridors joining fixed cells leave too few free cells for the other zones', () => {
+    const input = lattice(1, 7)
+    input.fixed = Int32Array.from([0, -1, -1, -1, -1, -1, 0]) // zone 0 must span the whole row
+    const e = only(input, { K: 2 }, 'K_EXCEEDS_FREE_CELLS')
+    expect(e.message).toContain('take 7 of the 7 cells')
+    expect(e.details).toMatchObject({ anchoredCells: 7, maxZones: 1 })
+  })
+
   test('fixed cells of one zone in two groups under nesting', () => {
     const input = lattice(2, 2)
     input.group = Int32Array.from([0, 0, 1, 1])

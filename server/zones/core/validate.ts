@@ -213,9 +213,9 @@ export function validateZoning(input: ZoningInput, options: ZoningOptions): Zoni
   }
 
   // Diameter: fixed cells of a zone must fit, and each region needs enough zones to cover it.
-  const geometry = cellGeometry(input)
   if (options.maxDiameter !== undefined) {
     const D = options.maxDiameter
+    const geometry = cellGeometry(input)
     if (fixed) {
       for (const z of fixedZones) {
         const cells: number[] = []
@@ -269,7 +269,45 @@ export function validateZoning(input: ZoningInput, options: ZoningOptions): Zoni
     }
   }
 
-  const zonesPerRegion = apportion(regionWorkload, K, minZones, regionCells)
+  // Anchors: fixed cells, and the corridors that join each fixed zone's cells into one piece.
+  const anchor = new Int32Array(n).fill(-1)
+  const locked = new Uint8Array(n)
+  if (fixed) {
+    for (let i = 0; i < n; i++) {
+      if (fixed[i] >= 0) {
+        anchor[i] = fixed[i]
+        locked[i] = 1
+      }
+    }
+    joinFixedCells(input, region, anchor, fixedZones, errors)
+    if (errors.length) return done()
+  }
+  // A region holds at most its fixed zones plus one zone per cell left free by the anchors.
+  const maxZones = Int32Array.from(regionCells)
+  if (fixed) {
+    const anchored = new Int32Array(regionCount)
+    for (let i = 0; i < n; i++) if (anchor[i] >= 0) anchored[region[i]]++
+    const fixedIn = new Int32Array(regionCount)
+    for (const z of fixedZones) fixedIn[fixedRegion[z]]++
+    let room = 0
+    for (let r = 0; r < regionCount; r++) {
+      maxZones[r] = regionCells[r] - anchored[r] + fixedIn[r]
+      room += maxZones[r]
+    }
+    if (room < K) {
+      const used = anchored.reduce((a, b) => a + b, 0)
+      errors.push(
+        issue(
+          'K_EXCEEDS_FREE_CELLS',
+          `Fixed cells and the shortest corridors joining each fixed zone take ${used} of the ${n} cells, leaving room for at most ${room} zones, but K = ${K}. Lower K, or fix fewer or closer cells.`,
+          { K, n, anchoredCells: used, maxZones: room },
+        ),
+      )
+      return done()
+    }
+  }
+
+  const zonesPerRegion = apportion(regionWorkload, K, minZones, maxZones)
   if (!zonesPerRegion) {
     const short: string[] = []
     let need = 0
@@ -288,18 +326,6 @@ export function validateZoning(input: ZoningInput, options: ZoningOptions): Zoni
   }
 
   const zoneRegion = assignZoneIds(input, region, regionCount, zonesPerRegion, fixedRegion, K)
-  const anchor = new Int32Array(n).fill(-1)
-  const locked = new Uint8Array(n)
-  if (fixed) {
-    for (let i = 0; i < n; i++) {
-      if (fixed[i] >= 0) {
-        anchor[i] = fixed[i]
-        locked[i] = 1
-      }
-    }
-    joinFixedCells(input, region, anchor, fixedZones, errors)
-    if (errors.length) return done()
-  }
 
   const target = new Float64Array(K)
   for (let z = 0; z < K; z++) target[z] = regionWorkload[zoneRegion[z]] / zonesPerRegion[zoneRegion[z]]
