@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { seededRandom, type Random } from '../../server/shared/random'
 import { planPatrol, type PatrolCell, type PatrolInstance, type PatrolPlan, type PatrolWorker } from '../../server/patrol/core/plan'
+import { validatePlan } from '../../server/patrol/core/plan-validate'
 
 // Exact optima by dynamic programming over subsets (Held–Karp 1962) for small instances, and an
 // independent checker of plan schedules. Distances: Manhattan metres between random points (a
@@ -141,49 +142,9 @@ function exactOptimum(inst: PatrolInstance): Optimum {
   return opt
 }
 
-/** Re-times every route from the matrix and checks windows, shift, dwell, lengths and ownership. */
-function checkPlan(inst: PatrolInstance, plan: PatrolPlan, crossHelp = false): void {
-  const C = inst.cells.length
-  const N = C + 2 * inst.workers.length
-  const seen = new Set<number>()
-  let value = 0
-  plan.workers.forEach((wp, r) => {
-    const w = inst.workers[r]
-    const speed = ((w.speedKmh ?? 4.5) * 1000) / 60
-    const s0 = w.shiftStart ?? 0
-    let at = C + 2 * r
-    let t = 0
-    let dist = 0
-    for (const stop of wp.stops) {
-      const c = stop.cellIndex
-      const cell = inst.cells[c]
-      expect(seen.has(c)).toBe(false)
-      seen.add(c)
-      if (!crossHelp) expect(w.cells).toContain(cell.id)
-      dist += inst.matrix[at * N + c]
-      t += inst.matrix[at * N + c] / speed
-      expect(stop.arrival).toBeCloseTo(t, 6)
-      const open = cell.timeWindow ? cell.timeWindow[0] - s0 : -Infinity
-      const begin = Math.max(t, open)
-      expect(stop.wait).toBeCloseTo(begin - t, 6)
-      expect([0, cell.dwellMinutes]).toContain(stop.dwell)
-      if (!cell.mandatory) expect(stop.dwell).toBe(cell.dwellMinutes)
-      t = begin + stop.dwell
-      if (cell.timeWindow) expect(t).toBeLessThanOrEqual(cell.timeWindow[1] - s0 + 1e-6)
-      expect(stop.departure).toBeCloseTo(t, 6)
-      value += cell.priority * stop.dwell
-      at = c
-    }
-    dist += inst.matrix[at * N + C + 2 * r + 1]
-    t += inst.matrix[at * N + C + 2 * r + 1] / speed
-    expect(wp.lengthM).toBeCloseTo(dist, 6)
-    expect(wp.durationMin).toBeCloseTo(t, 6)
-    expect(t).toBeLessThanOrEqual(w.shiftMinutes + 1e-6)
-  })
-  expect(plan.objective.dwellValue).toBeCloseTo(value, 6)
-  for (const u of plan.uncovered) expect(seen.has(u.cellIndex)).toBe(false)
-  const mandatory = inst.cells.filter((c) => c.mandatory).length
-  expect(plan.objective.mandatoryCovered + plan.uncovered.length).toBe(mandatory)
+/** The plan passes the independent validator (re-timing from the matrix alone). */
+function checkPlan(inst: PatrolInstance, plan: PatrolPlan, allowCrossHelp = false): void {
+  expect(validatePlan(inst, plan, { allowCrossHelp })).toEqual([])
 }
 
 /** Random small instance; the shift leaves time for about half of the dwell on offer. */
@@ -263,7 +224,7 @@ describe('planPatrol against exact optima (Held–Karp)', () => {
   })
 
   test('two workers with cross-help, 10 cells: relocate/exchange find the split', () => {
-    for (const seed of [21, 22, 23, 24, 25, 26]) {
+    for (const seed of [21, 22, 23, 24, 25, 26, 27, 28]) {
       const inst = randomInstance(seededRandom(seed), 10, 2)
       const plan = planPatrol(inst, { seed, ...SEARCH, maxIterations: 1000, allowCrossHelp: true })
       checkPlan(inst, plan, true)
@@ -496,5 +457,45 @@ describe('determinism', () => {
     expect(run(9)).toEqual(a)
     const b = planPatrol(inst, { seed: 10, maxIterations: 300, timeBudgetMs: 60_000, allowCrossHelp: true })
     checkPlan(inst, b, true)
+  })
+})
+
+describe('validatePlan', () => {
+  const inst = randomInstance(seededRandom(3), 8, 2)
+  const plan = planPatrol(inst, { seed: 3, maxIterations: 100, timeBudgetMs: 60_000 })
+  const clone = (): PatrolPlan => structuredClone(plan)
+
+  test('a planned day is sound', () => {
+    expect(validatePlan(inst, plan)).toEqual([])
+  })
+
+  test('finds tampered schedules, dwell, ownership, double visits and forgotten cells', () => {
+    const w = plan.workers.findIndex((x) => x.stops.length >= 2)
+    const kinds = (p: PatrolPlan): string[] => validatePlan(inst, p).map((v) => v.kind)
+
+    const late = clone()
+    late.workers[w].stops[0].arrival += 5
+    expect(kinds(late)).toContain('schedule_mismatch')
+
+    const dwell = clone()
+    dwell.workers[w].stops[0].dwell = 7
+    expect(kinds(dwell)).toContain('bad_dwell')
+
+    const twice = clone()
+    twice.workers[w].stops.push({ ...twice.workers[w].stops[0] })
+    expect(kinds(twice)).toContain('visited_twice')
+
+    const other = clone()
+    const foreign = other.workers[1 - w].stops[0] ?? other.workers[w].stops[0]
+    other.workers[w].stops.splice(1, 0, { ...foreign })
+    expect(kinds(other)).toContain(foreign.cell === other.workers[w].stops[0].cell ? 'visited_twice' : 'not_responsible')
+
+    const forgotten = clone()
+    const gone = forgotten.workers[w].stops.splice(0, 1)[0]
+    if (inst.cells[gone.cellIndex].mandatory) expect(kinds(forgotten)).toContain('mandatory_unaccounted')
+
+    const short = structuredClone(inst)
+    short.workers[w].shiftMinutes = 1
+    expect(validatePlan(short, plan).map((v) => v.kind)).toContain('shift_exceeded')
   })
 })

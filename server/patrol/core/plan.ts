@@ -15,8 +15,9 @@
  * 3. iterated local search until the time budget: perturb one route (and, with cross-help, a
  *    neighbouring one) by ruin and recreate (Schrimpf et al. 2000, J. Comput. Phys. 159) — remove a
  *    segment of consecutive visits whose length grows while the search stalls, as in
- *    Vansteenwegen's shake, or a random handful — reinsert, re-optimise, keep the result unless the
- *    objective got worse.
+ *    Vansteenwegen's shake, or a random handful, or kick with a double bridge — reinsert,
+ *    re-optimise; keep the result unless the objective got worse (sometimes even then, within a
+ *    threshold), and go back to the best plan found when the search stalls.
  */
 import { seededRandom, type Random } from '../../shared/random'
 import type { PatrolInstance, PatrolPlan, PlanObjective, PlanOptions } from './plan-types'
@@ -24,7 +25,7 @@ import { assemblePlan, planObjective } from './plan-output'
 import { fitsAlone, InsertionCache, insertEach, insertMandatory, makeRoomAndInsert } from './route-construct'
 import { fillDwell, replaceDwell } from './route-dwell'
 import { doubleBridge, resetDwell, ruinScattered, ruinSegment } from './route-perturb'
-import { exchange, improveRoute, relocate } from './route-search'
+import { crossExchange, exchange, improveRoute, relocate } from './route-search'
 import { compileProblem, DIST_EPS, RouteSet, type RouteSnapshot } from './route-state'
 
 export type * from './plan-types'
@@ -38,7 +39,11 @@ const DWELL_RESET_SHARE = 0.2
 const DWELL_FIRST_SHARE = 0.3
 const RANDOM_ROUTE_SHARE = 0.3
 const HOT_REBUILD_SHARE = 0.1
-const SWAP_SAMPLES = 24 // value-driven exchanges tried per perturbation of two routes
+const PAIR_REBUILD_SHARE = 0.1
+const WORSE_ACCEPT_SHARE = 0.1 // chance to keep a result worse than the current plan …
+const ACCEPT_THRESHOLD = 0.03 // … by at most this share of dwell value and of metres
+const RESTART_AFTER = 300 // iterations without a new best before returning to the best plan
+const SWAP_SAMPLES = 24 // value-driven relocations / exchanges tried per perturbation of two routes
 const PRIORITY_BLUR = 0.4 // ± 20 % noise on priorities when reinserting dwell-first
 const INTER_ROUTE_PASSES = 50 // cap on relocate/exchange sweeps over all route pairs at construction
 const VALUE_EPS = 1e-9
@@ -71,8 +76,9 @@ export function planPatrol(instance: PatrolInstance, options: PlanOptions = {}):
   let shared = false // some cell may go to more than one worker: inter-route moves matter
   for (let c = 0; c < C && !shared; c++) shared = p.eligOffsets[c + 1] - p.eligOffsets[c] > 1
 
-  // 1. construction
-  insertMandatory(rs, cache, mandatory, undefined, I1_LAMBDA)
+  // 1. construction; with cross-help each worker still starts from their own grids, and help across
+  // grids comes from the search (value-driven relocate and exchange), not from a mixed-up start
+  insertMandatory(rs, cache, mandatory, undefined, I1_LAMBDA, shared ? p.owner : undefined)
   const all = Array.from({ length: W }, (_, r) => r)
   for (const r of all) improveRoute(rs, r)
   if (shared) interRoute(rs, all, INTER_ROUTE_PASSES)
@@ -81,6 +87,9 @@ export function planPatrol(instance: PatrolInstance, options: PlanOptions = {}):
   polish(rs, cache, all, optional)
 
   let best = planObjective(rs)
+  const bestRs = new RouteSet(p)
+  bestRs.copyFrom(rs)
+  let sinceBest = 0
   options.onImprove?.(best, performance.now() - t0)
 
   // 3. iterated local search
@@ -121,31 +130,54 @@ export function planPatrol(instance: PatrolInstance, options: PlanOptions = {}):
     } else if (touched.length > 1 && u < DWELL_FIRST_SHARE + RANDOM_ROUTE_SHARE) {
       rest = insertEach(rs, rest, allowed, 'random-route', rand)
     }
-    insertMandatory(rs, cache, rest, allowed, rand() < 0.5 ? I1_LAMBDA : 0)
+    insertMandatory(rs, cache, rest, allowed, Math.floor(rand() * 3) * I1_LAMBDA)
     for (const t of touched) allowed[t] = 0
     if (touched.length > 1) interRoute(rs, touched, 2)
     polish(rs, cache, touched, optional)
     if (touched.length > 1) {
       const [a, b] = touched
-      if (shiftWork(rs, cache, a, b, optional) || shiftWork(rs, cache, b, a, optional) || swapWork(rs, cache, a, b, optional, rand)) {
+      if (
+        swapRoutes(rs, cache, a, b, optional) ||
+        shiftWork(rs, cache, a, b, optional, rand) ||
+        shiftWork(rs, cache, b, a, optional, rand) ||
+        swapWork(rs, cache, a, b, optional, rand)
+      ) {
         polish(rs, cache, touched, optional)
       }
     }
 
     const after = localObjective(rs, touched)
-    let cmp = compare(after, before)
-    for (const t of touched) if (!rs.ok[t] && snapOk(snap, t)) cmp = -1 // a kick may overrun the shift; never keep that
-    if (cmp < 0) {
+    const cmp = compare(after, before)
+    let broken = false // a kick may overrun the shift; never keep that
+    for (const t of touched) if (!rs.ok[t] && snapOk(snap, t)) broken = true
+    // threshold accepting (Dueck & Scheuer 1990): now and then keep a slightly worse result, so the
+    // search can leave a basin; the best plan is kept aside and the search returns to it when stuck
+    const accept = !broken && (cmp >= 0 || (after.covered === before.covered && rand() < WORSE_ACCEPT_SHARE && withinThreshold(after, before)))
+    if (!accept) {
       rs.restore(snap)
       strength[r] = strength[r] >= Math.max(2, (rs.len[r] - 2) >> 1) ? 1 : strength[r] + 1
-    } else if (cmp > 0) {
-      strength[r] = 1
-      best = planObjective(rs)
-      options.onImprove?.(best, performance.now() - t0)
+    } else {
+      if (cmp > 0) strength[r] = 1
+      const now = planObjective(rs)
+      if (compareObjectives(now, best) > 0) {
+        best = now
+        bestRs.copyFrom(rs)
+        sinceBest = 0
+        options.onImprove?.(best, performance.now() - t0)
+      }
+    }
+    if (++sinceBest >= RESTART_AFTER) {
+      rs.copyFrom(bestRs)
+      sinceBest = 0
     }
   }
 
-  return assemblePlan(instance, rs, { method: 'ils', seed, iterations, elapsedMs: performance.now() - t0 })
+  return assemblePlan(instance, bestRs, { method: 'ils', seed, iterations, elapsedMs: performance.now() - t0 })
+}
+
+/** Whether a is worse than b by at most the acceptance threshold in dwell value and in metres. */
+function withinThreshold(a: LocalObjective, b: LocalObjective): boolean {
+  return a.value >= b.value - ACCEPT_THRESHOLD * Math.max(1, b.value) && a.dist <= b.dist * (1 + ACCEPT_THRESHOLD)
 }
 
 /** Whether route t was feasible when the snapshot was taken. */
@@ -212,20 +244,23 @@ function pickRoute(rs: RouteSet, rand: Random): number {
   return -1
 }
 
-/** The route of the cell nearest to a random visit of route r that another route could also serve. */
+/**
+ * Another route that could take a random visit c of route r: the one nearest to c, measured to its
+ * visits or its start and end (so that idle workers are found too); -1 if c may go nowhere else.
+ */
 function neighbourRoute(rs: RouteSet, r: number, rand: Random): number {
   const { D, N, C, W, eligible } = rs.p
   const c = rs.seq[r][1 + Math.floor(rand() * (rs.len[r] - 2))]
-  let best = Infinity
-  let bestR = -1
+  const near = new Float64Array(W)
+  for (let t = 0; t < W; t++) near[t] = Math.min(D[c * N + C + 2 * t], D[c * N + C + 2 * t + 1])
   for (let d = 0; d < C; d++) {
     const o = rs.routeOf[d]
-    if (o < 0 || o === r || !eligible[d * W + r]) continue
-    const dd = D[c * N + d]
-    if (dd < best) {
-      best = dd
-      bestR = o
-    }
+    if (o >= 0 && D[c * N + d] < near[o]) near[o] = D[c * N + d]
+  }
+  let bestR = -1
+  for (let t = 0; t < W; t++) {
+    if (t === r || !eligible[c * W + t]) continue
+    if (bestR < 0 || near[t] < near[bestR]) bestR = t
   }
   return bestR
 }
@@ -233,10 +268,21 @@ function neighbourRoute(rs: RouteSet, r: number, rand: Random): number {
 /**
  * One perturbation of the touched routes (see route-perturb.ts): sometimes a dwell reset first, then
  * a double bridge, a segment ruin of `strength` visits, or a scattered ruin. Now and then instead a
- * hot rebuild: every visit worth a dwell leaves, to come back dwell-first in priority order.
+ * hot rebuild: every visit worth a dwell leaves, to come back dwell-first in priority order; with
+ * two routes, sometimes a pair rebuild: all their visits leave and are shared out afresh.
  * @returns the cells removed from their routes, and whether to reinsert them dwell-first
  */
 function perturb(rs: RouteSet, touched: number[], strength: number, rand: Random): { removed: number[]; hotFirst: boolean } {
+  if (touched.length > 1 && rand() < PAIR_REBUILD_SHARE) {
+    // both routes emptied: the pair's cells are shared out afresh, hot ones first
+    const removed: number[] = []
+    for (const t of touched) {
+      resetDwell(rs, t)
+      while (rs.len[t] > 2) removed.push(rs.removeAt(t, 1, false))
+      rs.refresh(t)
+    }
+    return { removed, hotFirst: true }
+  }
   if (rand() < HOT_REBUILD_SHARE) {
     const removed: number[] = []
     for (const t of touched) {
@@ -268,18 +314,72 @@ function polish(rs: RouteSet, cache: InsertionCache, routes: number[], optional:
   }
 }
 
+/** One round of polish on a pair after a move between them: walk order, dwell fill, replace. */
+function settle(rs: RouteSet, cache: InsertionCache, pair: number[], optional: Int32Array): void {
+  for (const r of pair) improveRoute(rs, r)
+  fillDwell(rs, cache, pair, optional)
+  for (const r of pair) replaceDwell(rs, cache, r, optional)
+}
+
+/**
+ * Route swap: worker a walks b's visits and b walks a's (from their own starts to their own ends),
+ * kept if it improves the pair. Matters when starts or ends differ, e.g. a worker who ends the shift
+ * at another office.
+ * @returns whether the swap was kept
+ */
+function swapRoutes(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array): boolean {
+  const { W, eligible } = rs.p
+  for (const [x, y] of [[a, b], [b, a]]) {
+    for (let k = 1; k < rs.len[x] - 1; k++) if (!eligible[rs.seq[x][k] * W + y]) return false
+  }
+  const pair = [a, b]
+  const before = localObjective(rs, pair)
+  const snap = rs.snapshot(pair)
+  const seqA = rs.seq[a].slice(1, rs.len[a] - 1)
+  const seqB = rs.seq[b].slice(1, rs.len[b] - 1)
+  const put = (r: number, cells: Int32Array): void => {
+    const sq = rs.seq[r]
+    sq[1 + cells.length] = sq[rs.len[r] - 1]
+    sq.set(cells, 1)
+    rs.len[r] = cells.length + 2
+    let m = 0
+    let w = 0
+    for (const c of cells) {
+      rs.routeOf[c] = r
+      m += rs.p.mandatory[c]
+      w += rs.p.hasWindow[c]
+    }
+    rs.mandCount[r] = m
+    rs.windowed[r] = w
+    rs.refresh(r)
+  }
+  put(a, seqB)
+  put(b, seqA)
+  // the other worker's order may overrun the shift until 2-opt has re-ordered it for the new ends
+  settle(rs, cache, pair, optional)
+  if (rs.ok[a] && rs.ok[b] && compare(localObjective(rs, pair), before) > 0) return true
+  rs.restore(snap)
+  return false
+}
+
 /**
  * Value-driven relocate: move one visit from route a to its cheapest place in route b (keeping its
- * dwell if it fits, else as a pass-by, giving up dwell in b if need be), refill dwell on both, and
- * keep the first move that improves the pair's objective. This is how a worker with spare time takes over a neighbour's pass-by
- * visits so the neighbour can dwell at hotspots; distance-driven relocate never sees that gain.
+ * dwell if it fits, else as a pass-by, giving up dwell in b if need be), settle both (walk order,
+ * dwell fill, replace), and keep the first move that improves the pair's objective. This is how a worker with spare time
+ * takes over a neighbour's pass-by visits so the neighbour can dwell at hotspots; distance-driven
+ * relocate never sees that gain. Long routes are sampled (`SWAP_SAMPLES` visits, evenly spread).
  * @returns whether a move was kept
  */
-function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array): boolean {
+function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array, rand: Random): boolean {
   const { W, eligible } = rs.p
   const pair = [a, b]
   const onlyB = new Uint8Array(W)
-  for (let k = 1; k < rs.len[a] - 1; k++) {
+  const cells = rs.len[a] - 2
+  // every visit on short routes; a random sample on long ones
+  const tries = Math.min(cells, SWAP_SAMPLES)
+  const start = Math.floor(rand() * Math.max(1, cells))
+  for (let t = 0; t < tries; t++) {
+    const k = 1 + (cells <= SWAP_SAMPLES ? t : (start + Math.floor((t * cells) / tries)) % cells)
     const c = rs.seq[a][k]
     if (!eligible[c * W + b]) continue
     const before = localObjective(rs, pair)
@@ -298,7 +398,7 @@ function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, op
         continue
       }
     }
-    fillDwell(rs, cache, pair, optional)
+    settle(rs, cache, pair, optional)
     if (compare(localObjective(rs, pair), before) > 0) return true
     rs.restore(snap)
   }
@@ -308,7 +408,7 @@ function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, op
 /**
  * Value-driven exchange, sampled: swap a random visit of route a with a random visit of route b
  * (each to its cheapest feasible place in the other route, giving up dwell there if need be),
- * refill dwell on both, keep the first swap that improves the pair's objective. Up to
+ * settle both, keep the first swap that improves the pair's objective. Up to
  * `SWAP_SAMPLES` tries, so that long routes stay affordable.
  * @returns whether a swap was kept
  */
@@ -342,7 +442,7 @@ function swapWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, opt
     rs.removeAt(a, rs.positionOf(c))
     rs.removeAt(b, rs.positionOf(d))
     if (place(a, d, dwellD) && place(b, c, dwellC)) {
-      fillDwell(rs, cache, pair, optional)
+      settle(rs, cache, pair, optional)
       if (compare(localObjective(rs, pair), before) > 0) return true
     }
     rs.restore(snap)
@@ -350,7 +450,7 @@ function swapWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, opt
   return false
 }
 
-/** Relocate and exchange between every pair of the given routes until nothing improves (or `passes` sweeps). */
+/** Relocate, exchange and CROSS exchange between every pair of the given routes until nothing improves (or `passes` sweeps). */
 function interRoute(rs: RouteSet, routes: number[], passes: number): void {
   for (let pass = 0; pass < passes; pass++) {
     let changed = false
@@ -359,6 +459,7 @@ function interRoute(rs: RouteSet, routes: number[], passes: number): void {
         if (a === b) continue
         while (relocate(rs, a, b)) changed = true
         if (exchange(rs, a, b)) changed = true
+        if (crossExchange(rs, a, b)) changed = true
       }
     }
     if (changed) for (const r of routes) improveRoute(rs, r)

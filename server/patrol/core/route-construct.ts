@@ -43,8 +43,9 @@ export class InsertionCache {
 
 /**
  * Inserts the `pending` mandatory cells into the routes allowed by `allowed` (all when undefined),
- * choosing the next cell by Solomon's c2 with weight `lambda`. Cells that fit nowhere, even after
- * making room, stay unrouted.
+ * choosing the next cell by Solomon's c2 with weight `lambda`. With `only`, a cell c with
+ * only[c] ≥ 0 may go to that route alone (and is not given room by dropping dwell). Cells that fit
+ * nowhere, even after making room, stay unrouted.
  * @returns the cells left unrouted
  */
 export function insertMandatory(
@@ -53,6 +54,7 @@ export function insertMandatory(
   pending: number[],
   allowed: Uint8Array | undefined,
   lambda: number,
+  only?: Int32Array,
 ): number[] {
   const { D, N, C, eligOffsets, eligList } = rs.p
   const left = pending.slice()
@@ -69,7 +71,7 @@ export function insertMandatory(
       let cp = -1
       for (let k = eligOffsets[c]; k < eligOffsets[c + 1]; k++) {
         const r = eligList[k]
-        if (allowed && !allowed[r]) continue
+        if ((allowed && !allowed[r]) || (only && only[c] >= 0 && only[c] !== r)) continue
         const cost = cache.get(c, r)
         if (cost < c1) {
           c1 = cost
@@ -90,6 +92,7 @@ export function insertMandatory(
       // nothing fits as is: give dwell time back for the first cell that can then go in
       let placed = false
       for (let i = 0; i < left.length && !placed; i++) {
+        if (only && only[left[i]] >= 0) continue // the caller retries these without the restriction
         if (makeRoomAndInsert(rs, left[i], allowed)) {
           left.splice(i, 1)
           placed = true

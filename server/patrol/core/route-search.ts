@@ -1,7 +1,8 @@
 /**
  * Local search moves that shorten the walk while keeping every visit and dwell: within a route
  * 2-opt (Croes 1958) and or-opt (Or 1976: move a chain of 1–3 stops, possibly reversed); between
- * routes relocate and exchange (Savelsbergh 1992 move set). First improvement; a move is taken only
+ * routes relocate and exchange (Savelsbergh 1992 move set) and CROSS exchange of short segments
+ * (Taillard, Badeau, Gendreau, Guertin & Potvin 1997, Transp. Sci. 31(2)). First improvement; a move is taken only
  * if it saves metres and the schedule stays within windows and shift. Without time windows a
  * shorter walk is always feasible, so the O(n) schedule check runs only on routes with windows.
  */
@@ -175,6 +176,84 @@ export function exchange(rs: RouteSet, a: number, b: number): boolean {
       rs.refresh(a)
       rs.refresh(b)
       return true
+    }
+  }
+  return false
+}
+
+const CROSS_MAX_SEGMENT = 3 // segment lengths tried by CROSS exchange
+
+/**
+ * CROSS exchange: swaps a segment of 1–3 consecutive visits of route a with one of route b (order
+ * kept) when every moved cell may go to its new route, the walk gets shorter and both schedules
+ * stay feasible.
+ * @returns whether a swap was made
+ */
+export function crossExchange(rs: RouteSet, a: number, b: number): boolean {
+  const { D, N, W, eligible, mandatory, hasWindow } = rs.p
+  const sa = rs.seq[a]
+  const sb = rs.seq[b]
+  const na = rs.len[a]
+  const nb = rs.len[b]
+  for (let L1 = 1; L1 <= CROSS_MAX_SEGMENT; L1++) {
+    for (let i = 1; i + L1 <= na - 1; i++) {
+      let okA = true
+      for (let k = i; k < i + L1; k++) if (!eligible[sa[k] * W + b]) okA = false
+      if (!okA) continue
+      const pa = sa[i - 1]
+      const fa = sa[i]
+      const la = sa[i + L1 - 1]
+      const qa = sa[i + L1]
+      const outA = D[pa * N + fa] + D[la * N + qa]
+      for (let L2 = 1; L2 <= CROSS_MAX_SEGMENT; L2++) {
+        for (let j = 1; j + L2 <= nb - 1; j++) {
+          const pb = sb[j - 1]
+          const fb = sb[j]
+          const lb = sb[j + L2 - 1]
+          const qb = sb[j + L2]
+          const delta = D[pa * N + fb] + D[lb * N + qa] + D[pb * N + fa] + D[la * N + qb] - outA - D[pb * N + fb] - D[lb * N + qb]
+          if (!(delta < -DIST_EPS)) continue
+          let okB = true
+          for (let k = j; k < j + L2; k++) if (!eligible[sb[k] * W + a]) okB = false
+          if (!okB) continue
+          const bufA = rs.buffer()
+          const bufB = rs.buffer2()
+          let o = 0
+          for (let k = 0; k < i; k++) bufA[o++] = sa[k]
+          for (let k = j; k < j + L2; k++) bufA[o++] = sb[k]
+          for (let k = i + L1; k < na; k++) bufA[o++] = sa[k]
+          const newNa = o
+          o = 0
+          for (let k = 0; k < j; k++) bufB[o++] = sb[k]
+          for (let k = i; k < i + L1; k++) bufB[o++] = sa[k]
+          for (let k = j + L2; k < nb; k++) bufB[o++] = sb[k]
+          const newNb = o
+          if (!rs.feasibleOrder(a, bufA, newNa) || !rs.feasibleOrder(b, bufB, newNb)) continue
+          for (let k = i; k < i + L1; k++) {
+            const c = sa[k]
+            rs.routeOf[c] = b
+            rs.mandCount[a] -= mandatory[c]
+            rs.mandCount[b] += mandatory[c]
+            rs.windowed[a] -= hasWindow[c]
+            rs.windowed[b] += hasWindow[c]
+          }
+          for (let k = j; k < j + L2; k++) {
+            const c = sb[k]
+            rs.routeOf[c] = a
+            rs.mandCount[b] -= mandatory[c]
+            rs.mandCount[a] += mandatory[c]
+            rs.windowed[b] -= hasWindow[c]
+            rs.windowed[a] += hasWindow[c]
+          }
+          sa.set(bufA.subarray(0, newNa))
+          sb.set(bufB.subarray(0, newNb))
+          rs.len[a] = newNa
+          rs.len[b] = newNb
+          rs.refresh(a)
+          rs.refresh(b)
+          return true
+        }
+      }
     }
   }
   return false

@@ -47,6 +47,8 @@ export interface CompiledProblem {
   eligList: Uint32Array
   /** cells owned by nobody (only relevant when cross-help is off) */
   ownerless: Uint8Array
+  /** first worker listing each cell (its grid's worker), -1 if none; kept under cross-help too */
+  owner: Int32Array
 }
 
 /**
@@ -102,6 +104,7 @@ export function compileProblem(instance: PatrolInstance, allowCrossHelp: boolean
   const shiftStart = new Float64Array(W)
   const eligible = new Uint8Array(C * W)
   const owned = new Uint8Array(C)
+  const owner = new Int32Array(C).fill(-1)
   for (let r = 0; r < W; r++) {
     const w = workers[r]
     const kmh = w.speedKmh ?? DEFAULT_SPEED_KMH
@@ -115,6 +118,7 @@ export function compileProblem(instance: PatrolInstance, allowCrossHelp: boolean
       if (c === undefined) throw new RangeError(`Worker ${w.id}: cell ${id} is not among the cells to plan.`)
       eligible[c * W + r] = 1
       owned[c] = 1
+      if (owner[c] < 0) owner[c] = r
     }
   }
   if (allowCrossHelp) eligible.fill(1)
@@ -128,7 +132,7 @@ export function compileProblem(instance: PatrolInstance, allowCrossHelp: boolean
   for (let c = 0, o = 0; c < C; c++) for (let r = 0; r < W; r++) if (eligible[c * W + r]) eligList[o++] = r
   const ownerless = new Uint8Array(C)
   for (let c = 0; c < C; c++) ownerless[c] = owned[c] ? 0 : 1
-  return { C, W, N, D, priority, dwell, value, mandatory, twA, twB, hasWindow, speed, shift, shiftStart, eligible, eligOffsets, eligList, ownerless }
+  return { C, W, N, D, priority, dwell, value, mandatory, twA, twB, hasWindow, speed, shift, shiftStart, eligible, eligOffsets, eligList, ownerless, owner }
 }
 
 /** A saved copy of some routes, to undo a rejected move. */
@@ -169,6 +173,7 @@ export class RouteSet {
   /** position found by the last `evalInsert` */
   lastPos = -1
   private readonly scratch: Int32Array
+  private readonly scratch2: Int32Array
   private readonly scratchTime: Float64Array
 
   constructor(p: CompiledProblem) {
@@ -184,6 +189,7 @@ export class RouteSet {
     this.routeOf = new Int32Array(C).fill(-1)
     this.dwellOn = new Uint8Array(C)
     this.scratch = new Int32Array(C + 2)
+    this.scratch2 = new Int32Array(C + 2)
     this.scratchTime = new Float64Array(C + 2)
     for (let r = 0; r < W; r++) {
       const s = new Int32Array(C + 2)
@@ -364,6 +370,11 @@ export class RouteSet {
   /** A scratch buffer long enough for any route. */
   buffer(): Int32Array {
     return this.scratch
+  }
+
+  /** A second scratch buffer, for moves that rebuild two routes. */
+  buffer2(): Int32Array {
+    return this.scratch2
   }
 
   /** A scratch float buffer long enough for any route. */
