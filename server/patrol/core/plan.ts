@@ -5,28 +5,36 @@
  * hot-spot-policing dosage of Koper (1995). Plans are ranked lexicographically: mandatory cells
  * covered, then Σ priority × dwell minutes, then metres walked.
  *
- * Method, after Vansteenwegen, Souffriau, Vanden Berghe & Van Oudheusden (2009), "Iterated local
- * search for the team orienteering problem with time windows" (Comput. Oper. Res. 36(12)):
- * 1. construction: mandatory cells by parallel insertion with Solomon's (1987) I1 criterion and
- *    time-window feasibility by Savelsbergh's (1992) forward slack (route-construct.ts);
- * 2. local search: 2-opt and or-opt within routes, relocate and exchange between routes when cells
- *    may be served by several workers (route-search.ts); greedy insertion of dwell visits by value
- *    per minute and the "replace" move (route-dwell.ts);
- * 3. iterated local search until the time budget: perturb one route (and, with cross-help, a
- *    neighbouring one) by ruin and recreate (Schrimpf et al. 2000, J. Comput. Phys. 159) — remove a
- *    segment of consecutive visits whose length grows while the search stalls, as in
- *    Vansteenwegen's shake, or a random handful, or kick with a double bridge — reinsert,
- *    re-optimise; keep the result unless the objective got worse (sometimes even then, within a
- *    threshold), and go back to the best plan found when the search stalls.
+ * Method, after the iterated local search for the team orienteering problem with time windows of
+ * Vansteenwegen, Souffriau, Vanden Berghe & Van Oudheusden (2009, Comput. Oper. Res. 36(12)):
+ * 1. construction: mandatory cells by parallel insertion with Solomon's (1987) I1 criterion, time
+ *    windows checked in O(1) with Savelsbergh's (1992) forward slack (route-construct.ts); with
+ *    cross-help each worker still starts from their own grids;
+ * 2. local search: 2-opt (Croes 1958) and or-opt (Or 1976) within routes; relocate, exchange and
+ *    CROSS exchange (Taillard et al. 1997) between routes that may share cells (route-search.ts);
+ *    greedy dwell insertion by value per minute and replace moves, k-for-1 and 1-for-k
+ *    (route-dwell.ts); for routes that may share cells also value-driven relocate, exchange and
+ *    route swap, which move work to whoever has time so the other can dwell (this file);
+ * 3. iterated local search until the time budget or iteration cap: perturb one route (with
+ *    cross-help, a pair of neighbouring routes) — a segment ruin whose length grows while the search
+ *    stalls (Vansteenwegen's shake), a scattered ruin (ruin and recreate, Schrimpf et al. 2000,
+ *    J. Comput. Phys. 159), a double-bridge kick (Martin, Otto & Felten 1991), a dwell reset, or a
+ *    rebuild of the hot cells or of the whole pair — reinsert (cheapest, dwell-first, or to a random
+ *    eligible worker), re-optimise, and keep the result unless the objective got worse; a slightly
+ *    worse one is kept now and then (threshold accepting, Dueck & Scheuer 1990), the best plan is
+ *    kept aside and the search returns to it after `RESTART_AFTER` fruitless iterations.
+ * All random choices come from one seeded generator, so a run is reproducible for its seed.
  */
 import { seededRandom, type Random } from '../../shared/random'
 import type { PatrolInstance, PatrolPlan, PlanObjective, PlanOptions } from './plan-types'
 import { assemblePlan, planObjective } from './plan-output'
-import { fitsAlone, InsertionCache, insertEach, insertMandatory, makeRoomAndInsert } from './route-construct'
-import { fillDwell, replaceDwell } from './route-dwell'
+import { fitsAlone, InsertionCache, insertEach, insertMandatory } from './route-construct'
+import { compare, localObjective, withinThreshold } from './route-objective'
+import { interRoute, shiftWork, swapRoutes, swapWork } from './route-pair'
 import { doubleBridge, resetDwell, ruinScattered, ruinSegment } from './route-perturb'
-import { crossExchange, exchange, improveRoute, relocate } from './route-search'
-import { compileProblem, DIST_EPS, RouteSet, type RouteSnapshot } from './route-state'
+import { polish } from './route-polish'
+import { improveRoute } from './route-search'
+import { compileProblem, RouteSet, type RouteSnapshot } from './route-state'
 
 export type * from './plan-types'
 
@@ -43,11 +51,8 @@ const PAIR_REBUILD_SHARE = 0.1
 const WORSE_ACCEPT_SHARE = 0.1 // chance to keep a result worse than the current plan …
 const ACCEPT_THRESHOLD = 0.03 // … by at most this share of dwell value and of metres
 const RESTART_AFTER = 300 // iterations without a new best before returning to the best plan
-const SWAP_SAMPLES = 24 // value-driven relocations / exchanges tried per perturbation of two routes
 const PRIORITY_BLUR = 0.4 // ± 20 % noise on priorities when reinserting dwell-first
 const INTER_ROUTE_PASSES = 50 // cap on relocate/exchange sweeps over all route pairs at construction
-const VALUE_EPS = 1e-9
-const POLISH_ROUNDS = 4 // route/dwell alternations per call; later rounds almost never change anything
 
 /**
  * Plans the day for all workers (see the module comment for the method and the objective).
@@ -152,7 +157,7 @@ export function planPatrol(instance: PatrolInstance, options: PlanOptions = {}):
     for (const t of touched) if (!rs.ok[t] && snapOk(snap, t)) broken = true
     // threshold accepting (Dueck & Scheuer 1990): now and then keep a slightly worse result, so the
     // search can leave a basin; the best plan is kept aside and the search returns to it when stuck
-    const accept = !broken && (cmp >= 0 || (after.covered === before.covered && rand() < WORSE_ACCEPT_SHARE && withinThreshold(after, before)))
+    const accept = !broken && (cmp >= 0 || (after.covered === before.covered && rand() < WORSE_ACCEPT_SHARE && withinThreshold(after, before, ACCEPT_THRESHOLD)))
     if (!accept) {
       rs.restore(snap)
       strength[r] = strength[r] >= Math.max(2, (rs.len[r] - 2) >> 1) ? 1 : strength[r] + 1
@@ -175,50 +180,17 @@ export function planPatrol(instance: PatrolInstance, options: PlanOptions = {}):
   return assemblePlan(instance, bestRs, { method: 'ils', seed, iterations, elapsedMs: performance.now() - t0 })
 }
 
-/** Whether a is worse than b by at most the acceptance threshold in dwell value and in metres. */
-function withinThreshold(a: LocalObjective, b: LocalObjective): boolean {
-  return a.value >= b.value - ACCEPT_THRESHOLD * Math.max(1, b.value) && a.dist <= b.dist * (1 + ACCEPT_THRESHOLD)
-}
-
-/** Whether route t was feasible when the snapshot was taken. */
-function snapOk(snap: RouteSnapshot, t: number): boolean {
-  return snap.ok[snap.routes.indexOf(t)] === 1
-}
-
-/** Coverage (all routes), dwell value and metres of some routes: what a move on them can change. */
-interface LocalObjective {
-  covered: number
-  value: number
-  dist: number
-}
-
-function localObjective(rs: RouteSet, routes: number[]): LocalObjective {
-  let value = 0
-  let dist = 0
-  for (const r of routes) {
-    value += rs.value[r]
-    dist += rs.dist[r]
-  }
-  return { covered: rs.covered(), value, dist }
-}
-
-/** > 0 when a is better than b, < 0 when worse, 0 when equal (lexicographic with tolerances). */
-function compare(a: LocalObjective, b: LocalObjective): number {
-  if (a.covered !== b.covered) return a.covered - b.covered
-  const tol = VALUE_EPS * Math.max(1, Math.abs(b.value))
-  if (a.value > b.value + tol) return 1
-  if (a.value < b.value - tol) return -1
-  if (a.dist < b.dist - DIST_EPS) return 1
-  if (a.dist > b.dist + DIST_EPS) return -1
-  return 0
-}
-
 /** Comparison of two plans' objectives in the planners' order (> 0: a better). */
 export function compareObjectives(a: PlanObjective, b: PlanObjective): number {
   return compare(
     { covered: a.mandatoryCovered, value: a.dwellValue, dist: a.lengthM },
     { covered: b.mandatoryCovered, value: b.dwellValue, dist: b.lengthM },
   )
+}
+
+/** Whether route t was feasible when the snapshot was taken. */
+function snapOk(snap: RouteSnapshot, t: number): boolean {
+  return snap.ok[snap.routes.indexOf(t)] === 1
 }
 
 /** A shuffled copy (Fisher–Yates). */
@@ -300,169 +272,3 @@ function perturb(rs: RouteSet, touched: number[], strength: number, rand: Random
   return { removed: ruinScattered(rs, touched, strength, rand), hotFirst: false }
 }
 
-/**
- * Shorter walks free time for dwell, and dwell stops added change the walk: alternate 2-opt/or-opt,
- * greedy dwell fill and replace moves until a round changes nothing (at most `POLISH_ROUNDS`).
- */
-function polish(rs: RouteSet, cache: InsertionCache, routes: number[], optional: Int32Array): void {
-  for (let round = 0; round < POLISH_ROUNDS; round++) {
-    const before = localObjective(rs, routes)
-    for (const r of routes) improveRoute(rs, r)
-    fillDwell(rs, cache, routes, optional)
-    for (const r of routes) replaceDwell(rs, cache, r, optional)
-    if (compare(localObjective(rs, routes), before) <= 0) return
-  }
-}
-
-/** One round of polish on a pair after a move between them: walk order, dwell fill, replace. */
-function settle(rs: RouteSet, cache: InsertionCache, pair: number[], optional: Int32Array): void {
-  for (const r of pair) improveRoute(rs, r)
-  fillDwell(rs, cache, pair, optional)
-  for (const r of pair) replaceDwell(rs, cache, r, optional)
-}
-
-/**
- * Route swap: worker a walks b's visits and b walks a's (from their own starts to their own ends),
- * kept if it improves the pair. Matters when starts or ends differ, e.g. a worker who ends the shift
- * at another office.
- * @returns whether the swap was kept
- */
-function swapRoutes(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array): boolean {
-  const { W, eligible } = rs.p
-  for (const [x, y] of [[a, b], [b, a]]) {
-    for (let k = 1; k < rs.len[x] - 1; k++) if (!eligible[rs.seq[x][k] * W + y]) return false
-  }
-  const pair = [a, b]
-  const before = localObjective(rs, pair)
-  const snap = rs.snapshot(pair)
-  const seqA = rs.seq[a].slice(1, rs.len[a] - 1)
-  const seqB = rs.seq[b].slice(1, rs.len[b] - 1)
-  const put = (r: number, cells: Int32Array): void => {
-    const sq = rs.seq[r]
-    sq[1 + cells.length] = sq[rs.len[r] - 1]
-    sq.set(cells, 1)
-    rs.len[r] = cells.length + 2
-    let m = 0
-    let w = 0
-    for (const c of cells) {
-      rs.routeOf[c] = r
-      m += rs.p.mandatory[c]
-      w += rs.p.hasWindow[c]
-    }
-    rs.mandCount[r] = m
-    rs.windowed[r] = w
-    rs.refresh(r)
-  }
-  put(a, seqB)
-  put(b, seqA)
-  // the other worker's order may overrun the shift until 2-opt has re-ordered it for the new ends
-  settle(rs, cache, pair, optional)
-  if (rs.ok[a] && rs.ok[b] && compare(localObjective(rs, pair), before) > 0) return true
-  rs.restore(snap)
-  return false
-}
-
-/**
- * Value-driven relocate: move one visit from route a to its cheapest place in route b (keeping its
- * dwell if it fits, else as a pass-by, giving up dwell in b if need be), settle both (walk order,
- * dwell fill, replace), and keep the first move that improves the pair's objective. This is how a worker with spare time
- * takes over a neighbour's pass-by visits so the neighbour can dwell at hotspots; distance-driven
- * relocate never sees that gain. Long routes are sampled (`SWAP_SAMPLES` visits, evenly spread).
- * @returns whether a move was kept
- */
-function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array, rand: Random): boolean {
-  const { W, eligible } = rs.p
-  const pair = [a, b]
-  const onlyB = new Uint8Array(W)
-  const cells = rs.len[a] - 2
-  // every visit on short routes; a random sample on long ones
-  const tries = Math.min(cells, SWAP_SAMPLES)
-  const start = Math.floor(rand() * Math.max(1, cells))
-  for (let t = 0; t < tries; t++) {
-    const k = 1 + (cells <= SWAP_SAMPLES ? t : (start + Math.floor((t * cells) / tries)) % cells)
-    const c = rs.seq[a][k]
-    if (!eligible[c * W + b]) continue
-    const before = localObjective(rs, pair)
-    const snap = rs.snapshot(pair)
-    let dwell = rs.dwellOn[c] === 1
-    rs.removeAt(a, k)
-    if (dwell && !(rs.evalInsert(b, c, true) < Infinity)) dwell = false
-    if (dwell || rs.evalInsert(b, c, false) < Infinity) {
-      rs.insertAfter(b, rs.lastPos, c, dwell)
-    } else {
-      onlyB[b] = 1
-      const placed = makeRoomAndInsert(rs, c, onlyB)
-      onlyB[b] = 0
-      if (!placed) {
-        rs.restore(snap)
-        continue
-      }
-    }
-    settle(rs, cache, pair, optional)
-    if (compare(localObjective(rs, pair), before) > 0) return true
-    rs.restore(snap)
-  }
-  return false
-}
-
-/**
- * Value-driven exchange, sampled: swap a random visit of route a with a random visit of route b
- * (each to its cheapest feasible place in the other route, giving up dwell there if need be),
- * settle both, keep the first swap that improves the pair's objective. Up to
- * `SWAP_SAMPLES` tries, so that long routes stay affordable.
- * @returns whether a swap was kept
- */
-function swapWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array, rand: Random): boolean {
-  const { W, eligible } = rs.p
-  const pair = [a, b]
-  const only = new Uint8Array(W)
-  const place = (r: number, c: number, dwell: boolean): boolean => {
-    if (dwell && rs.evalInsert(r, c, true) < Infinity) {
-      rs.insertAfter(r, rs.lastPos, c, true)
-      return true
-    }
-    if (rs.evalInsert(r, c, false) < Infinity) {
-      rs.insertAfter(r, rs.lastPos, c, false)
-      return true
-    }
-    only[r] = 1
-    const ok = makeRoomAndInsert(rs, c, only)
-    only[r] = 0
-    return ok
-  }
-  for (let s = 0; s < SWAP_SAMPLES; s++) {
-    if (rs.len[a] <= 2 || rs.len[b] <= 2) return false
-    const c = rs.seq[a][1 + Math.floor(rand() * (rs.len[a] - 2))]
-    const d = rs.seq[b][1 + Math.floor(rand() * (rs.len[b] - 2))]
-    if (!eligible[c * W + b] || !eligible[d * W + a]) continue
-    const before = localObjective(rs, pair)
-    const snap = rs.snapshot(pair)
-    const dwellC = rs.dwellOn[c] === 1
-    const dwellD = rs.dwellOn[d] === 1
-    rs.removeAt(a, rs.positionOf(c))
-    rs.removeAt(b, rs.positionOf(d))
-    if (place(a, d, dwellD) && place(b, c, dwellC)) {
-      settle(rs, cache, pair, optional)
-      if (compare(localObjective(rs, pair), before) > 0) return true
-    }
-    rs.restore(snap)
-  }
-  return false
-}
-
-/** Relocate, exchange and CROSS exchange between every pair of the given routes until nothing improves (or `passes` sweeps). */
-function interRoute(rs: RouteSet, routes: number[], passes: number): void {
-  for (let pass = 0; pass < passes; pass++) {
-    let changed = false
-    for (const a of routes) {
-      for (const b of routes) {
-        if (a === b) continue
-        while (relocate(rs, a, b)) changed = true
-        if (exchange(rs, a, b)) changed = true
-        if (crossExchange(rs, a, b)) changed = true
-      }
-    }
-    if (changed) for (const r of routes) improveRoute(rs, r)
-    if (!changed) return
-  }
-}
