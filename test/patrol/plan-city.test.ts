@@ -76,3 +76,44 @@ describe.each([1, 2])('synthetic city, seed %i', (seed) => {
     })
   })
 })
+
+describe('instance from a street graph', () => {
+  // an L-shaped street with an island lane nearby that is not connected to it
+  const graph = buildStreetGraph([
+    { id: 'south', coords: [[0, 0], [300, 0]] },
+    { id: 'east', coords: [[300, 0], [300, 200]] },
+    { id: 'island', coords: [[100, 60], [200, 60]] },
+  ])
+  const cell = (id: string, node: PatrolInstance['cells'][number]['node'] | [number, number]) => ({ id, node, priority: 1, mandatory: true, dwellMinutes: 10 })
+
+  test('points snap to the nearest street, the matrix follows the documented layout', () => {
+    const inst = buildPatrolInstance(
+      graph,
+      [cell('a', [150, 8]), cell('b', [310, 100])],
+      [{ id: 'w', start: [0, 0], end: [300, 200], shiftMinutes: 60, cells: ['a', 'b'] }],
+    )
+    const N = 4
+    expect(inst.matrix.length).toBe(N * N)
+    // a is 150 m along the south street, b 100 m up the east street
+    expect(inst.matrix[0 * N + 1]).toBeCloseTo(150 + 100, 9)
+    expect(inst.matrix[2 * N + 0]).toBeCloseTo(150, 9) // start → a
+    expect(inst.matrix[1 * N + 3]).toBeCloseTo(100, 9) // b → end
+    const plan = planPatrol(inst, { maxIterations: 20, timeBudgetMs: 60_000 })
+    expect(plan.workers[0].coveredCells).toEqual(['a', 'b'])
+    expect(validatePlan(inst, plan)).toEqual([])
+  })
+
+  test('a cell attached to a disconnected piece is reported unreachable', () => {
+    const inst = buildPatrolInstance(
+      graph,
+      [cell('a', [150, 8]), cell('lane', [150, 58])], // nearer the island than the south street
+      [{ id: 'w', start: [0, 0], end: [0, 0], shiftMinutes: 60, cells: ['a', 'lane'] }],
+    )
+    expect(inst.matrix[0 * 4 + 1]).toBe(Infinity)
+    const plan = planPatrol(inst, { maxIterations: 20, timeBudgetMs: 60_000 })
+    expect(plan.uncovered).toEqual([{ cell: 'lane', cellIndex: 1, reason: 'unreachable' }])
+    // restricted to the main component, the same point attaches to the south street instead
+    const main = buildPatrolInstance(graph, [cell('lane', [150, 58])], [{ id: 'w', start: [0, 0], end: [0, 0], shiftMinutes: 60, cells: ['lane'] }], { component: 0 })
+    expect(planPatrol(main, { maxIterations: 20, timeBudgetMs: 60_000 }).uncovered).toEqual([])
+  })
+})

@@ -77,6 +77,8 @@ const MAX_GRID_KEY = 2 ** 52 // grid keys stay exact doubles
 
 /**
  * Builds the walkable graph from street centre lines (see the module comment for what connects).
+ * Lines that cross without a shared vertex are NOT connected (bridges, tunnels, underpasses);
+ * node such data first if its crossings are real junctions.
  * @param lines  centre lines in a projected metric CRS
  * @param options  `snapTolerance` in metres (default 0.5; 0 joins exactly equal vertices only)
  * @returns the graph with CSR adjacency, edge geometry references and components
