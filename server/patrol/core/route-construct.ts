@@ -117,31 +117,55 @@ export function insertMandatory(
  * @returns whether c was inserted
  */
 export function makeRoomAndInsert(rs: RouteSet, c: number, allowed: Uint8Array | undefined): boolean {
-  const { eligOffsets, eligList, value, mandatory } = rs.p
+  const { eligOffsets, eligList } = rs.p
   for (let k = eligOffsets[c]; k < eligOffsets[c + 1]; k++) {
     const r = eligList[k]
     if ((allowed && !allowed[r]) || !rs.ok[r]) continue
-    const sq = rs.seq[r]
-    const dwelled: number[] = []
-    for (let i = 1; i < rs.len[r] - 1; i++) if (rs.dwellOn[sq[i]]) dwelled.push(sq[i])
-    if (dwelled.length === 0) continue
-    dwelled.sort((a, b) => value[a] - value[b] || a - b)
-    const snap = rs.snapshot([r])
-    for (const d of dwelled) {
-      if (mandatory[d]) {
-        rs.dwellOn[d] = 0
-        rs.refresh(r)
-      } else {
-        rs.removeAt(r, rs.positionOf(d))
-      }
-      if (rs.evalInsert(r, c, false) < Infinity) {
-        rs.insertAfter(r, rs.lastPos, c, false)
-        return true
-      }
-    }
-    rs.restore(snap)
+    if (makeRoomIn(rs, c, r)) return true
   }
   return false
+}
+
+/** `makeRoomAndInsert` for one route r. */
+function makeRoomIn(rs: RouteSet, c: number, r: number): boolean {
+  const { value, mandatory } = rs.p
+  const sq = rs.seq[r]
+  const dwelled: number[] = []
+  for (let i = 1; i < rs.len[r] - 1; i++) if (rs.dwellOn[sq[i]]) dwelled.push(sq[i])
+  if (dwelled.length === 0) return false
+  dwelled.sort((a, b) => value[a] - value[b] || a - b)
+  const snap = rs.snapshot([r])
+  for (const d of dwelled) {
+    if (mandatory[d]) {
+      rs.dwellOn[d] = 0
+      rs.refresh(r)
+    } else {
+      rs.removeAt(r, rs.positionOf(d))
+    }
+    if (rs.evalInsert(r, c, false) < Infinity) {
+      rs.insertAfter(r, rs.lastPos, c, false)
+      return true
+    }
+  }
+  rs.restore(snap)
+  return false
+}
+
+/**
+ * Puts cell c into route r at its cheapest feasible place: as a dwell visit when `dwell` is asked
+ * and fits, else as a pass-by, else after giving up dwell in r (lowest value first).
+ * @returns whether c is now in r
+ */
+export function placeInRoute(rs: RouteSet, c: number, r: number, dwell: boolean): boolean {
+  if (dwell && rs.evalInsert(r, c, true) < Infinity) {
+    rs.insertAfter(r, rs.lastPos, c, true)
+    return true
+  }
+  if (rs.evalInsert(r, c, false) < Infinity) {
+    rs.insertAfter(r, rs.lastPos, c, false)
+    return true
+  }
+  return rs.ok[r] === 1 && makeRoomIn(rs, c, r)
 }
 
 /**
@@ -172,7 +196,6 @@ export function fitsAlone(rs: RouteSet, c: number): boolean {
 export function insertEach(rs: RouteSet, cells: number[], allowed: Uint8Array, mode: 'dwell' | 'random-route', rand: Random): number[] {
   const { eligOffsets, eligList, value } = rs.p
   const rest: number[] = []
-  const only = new Uint8Array(rs.p.W)
   for (const c of cells) {
     if (mode === 'dwell') {
       if (!(value[c] > 0)) {
@@ -198,15 +221,7 @@ export function insertEach(rs: RouteSet, cells: number[], allowed: Uint8Array, m
       const options: number[] = []
       for (let k = eligOffsets[c]; k < eligOffsets[c + 1]; k++) if (allowed[eligList[k]]) options.push(eligList[k])
       const r = options.length ? options[Math.floor(rand() * options.length)] : -1
-      if (r < 0) {
-        rest.push(c)
-      } else if (rs.evalInsert(r, c, false) < Infinity) {
-        rs.insertAfter(r, rs.lastPos, c, false)
-      } else {
-        only[r] = 1
-        if (!makeRoomAndInsert(rs, c, only)) rest.push(c)
-        only[r] = 0
-      }
+      if (r < 0 || !placeInRoute(rs, c, r, false)) rest.push(c)
     }
   }
   return rest

@@ -6,7 +6,7 @@
  * the workers start or end in different places.
  */
 import type { Random } from '../../shared/random'
-import { makeRoomAndInsert, type InsertionCache } from './route-construct'
+import { placeInRoute, type InsertionCache } from './route-construct'
 import { compare, localObjective } from './route-objective'
 import { settle } from './route-polish'
 import { crossExchange, exchange, improveRoute, relocate } from './route-search'
@@ -58,15 +58,14 @@ export function swapRoutes(rs: RouteSet, cache: InsertionCache, a: number, b: nu
 /**
  * Value-driven relocate: move one visit from route a to its cheapest place in route b (keeping its
  * dwell if it fits, else as a pass-by, giving up dwell in b if need be), settle both (walk order,
- * dwell fill, replace), and keep the first move that improves the pair's objective. This is how a worker with spare time
- * takes over a neighbour's pass-by visits so the neighbour can dwell at hotspots; distance-driven
- * relocate never sees that gain. Long routes are sampled (`SWAP_SAMPLES` visits, evenly spread).
+ * dwell fill, replace), and keep the first move that improves the pair's objective. This is how a
+ * worker with spare time takes over a neighbour's pass-by visits so the neighbour can dwell at
+ * hotspots; distance-driven relocate never sees that gain. Long routes are sampled (`SWAP_SAMPLES` visits, evenly spread).
  * @returns whether a move was kept
  */
 export function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array, rand: Random): boolean {
   const { W, eligible } = rs.p
   const pair = [a, b]
-  const onlyB = new Uint8Array(W)
   const cells = rs.len[a] - 2
   // every visit on short routes; a random sample on long ones
   const tries = Math.min(cells, SWAP_SAMPLES)
@@ -77,19 +76,11 @@ export function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: num
     if (!eligible[c * W + b]) continue
     const before = localObjective(rs, pair)
     const snap = rs.snapshot(pair)
-    let dwell = rs.dwellOn[c] === 1
+    const dwell = rs.dwellOn[c] === 1
     rs.removeAt(a, k)
-    if (dwell && !(rs.evalInsert(b, c, true) < Infinity)) dwell = false
-    if (dwell || rs.evalInsert(b, c, false) < Infinity) {
-      rs.insertAfter(b, rs.lastPos, c, dwell)
-    } else {
-      onlyB[b] = 1
-      const placed = makeRoomAndInsert(rs, c, onlyB)
-      onlyB[b] = 0
-      if (!placed) {
-        rs.restore(snap)
-        continue
-      }
+    if (!placeInRoute(rs, c, b, dwell)) {
+      rs.restore(snap)
+      continue
     }
     settle(rs, cache, pair, optional)
     if (compare(localObjective(rs, pair), before) > 0) return true
@@ -108,21 +99,6 @@ export function shiftWork(rs: RouteSet, cache: InsertionCache, a: number, b: num
 export function swapWork(rs: RouteSet, cache: InsertionCache, a: number, b: number, optional: Int32Array, rand: Random): boolean {
   const { W, eligible } = rs.p
   const pair = [a, b]
-  const only = new Uint8Array(W)
-  const place = (r: number, c: number, dwell: boolean): boolean => {
-    if (dwell && rs.evalInsert(r, c, true) < Infinity) {
-      rs.insertAfter(r, rs.lastPos, c, true)
-      return true
-    }
-    if (rs.evalInsert(r, c, false) < Infinity) {
-      rs.insertAfter(r, rs.lastPos, c, false)
-      return true
-    }
-    only[r] = 1
-    const ok = makeRoomAndInsert(rs, c, only)
-    only[r] = 0
-    return ok
-  }
   for (let s = 0; s < SWAP_SAMPLES; s++) {
     if (rs.len[a] <= 2 || rs.len[b] <= 2) return false
     const c = rs.seq[a][1 + Math.floor(rand() * (rs.len[a] - 2))]
@@ -134,7 +110,7 @@ export function swapWork(rs: RouteSet, cache: InsertionCache, a: number, b: numb
     const dwellD = rs.dwellOn[d] === 1
     rs.removeAt(a, rs.positionOf(c))
     rs.removeAt(b, rs.positionOf(d))
-    if (place(a, d, dwellD) && place(b, c, dwellC)) {
+    if (placeInRoute(rs, d, a, dwellD) && placeInRoute(rs, c, b, dwellC)) {
       settle(rs, cache, pair, optional)
       if (compare(localObjective(rs, pair), before) > 0) return true
     }
