@@ -44,14 +44,25 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T
 }
 
-/** Waits until nothing is loading and the KPIs show numbers, then lets WebGL finish a frame. */
+/**
+ * Waits until nothing is loading (the map area's aria-busy) and the map has drawn the latest
+ * layers (data-rendered catches up with data-requested), so screenshots show the final frame.
+ */
 async function ready(p: Page): Promise<void> {
   await p.waitForFunction(
-    () => !document.querySelector('.progress.active') && /\d/.test(document.querySelector('.kpi-value')?.textContent ?? ''),
+    () => {
+      const wrap = document.querySelector('.map-wrap')
+      const map = document.getElementById('map')
+      return (
+        wrap?.getAttribute('aria-busy') === 'false' &&
+        /\d/.test(document.querySelector('.kpi-value')?.textContent ?? '') &&
+        !!map?.dataset.requested &&
+        map.dataset.rendered === map.dataset.requested
+      )
+    },
     undefined,
-    { timeout: 60_000, polling: 200 },
+    { timeout: 90_000, polling: 250 },
   )
-  await p.waitForTimeout(1500)
 }
 
 async function shot(p: Page, name: string): Promise<Buffer> {
@@ -246,11 +257,16 @@ describe('leader view', () => {
 
   test('a wall screen gets a larger panel and type', async () => {
     const wall = await browser.newPage({ viewport: { width: 2560, height: 1440 }, deviceScaleFactor: 1 })
-    await wall.goto(`${server.url}/#map=${ZOOM + 0.8}/${centre.lat.toFixed(5)}/${centre.lon.toFixed(5)}`)
+    await wall.goto(`${server.url}/#map=${ZOOM + 0.5}/${centre.lat.toFixed(5)}/${centre.lon.toFixed(5)}`)
     await ready(wall)
     const panelWidth = await wall.locator('.panel').evaluate((el) => el.getBoundingClientRect().width)
     expect(panelWidth).toBeGreaterThanOrEqual(480)
-    writeFileSync(resolve(screenshotDir, 'leader-wall-2560.png'), await wall.screenshot())
+    const buf = await wall.screenshot()
+    writeFileSync(resolve(screenshotDir, 'leader-wall-2560.png'), buf)
+    const img = decodePng(buf)
+    const m = await mapRect(wall)
+    const colourful = countPixels(img, m, (r, g, b) => saturation(r, g, b) > 0.2)
+    expect(colourful / (m.w * m.h)).toBeGreaterThan(0.05)
     await wall.close()
   })
 })

@@ -57,3 +57,18 @@ describe('tooltip content', () => {
     expect(communityTooltip(COMMUNITIES[1].properties, 'en')).toEqual({ title: 'East', rows: [['Area', '0.95 km²']], note: '东社区' })
   })
 })
+
+describe('series on the full time axis', () => {
+  test('missing bins are filled with zeros, in step order', async () => {
+    const { fillSeries } = await import('../../web/src/views/leader-view')
+    const items = [
+      { t: '2025-01-01T00:00:00+08:00', n: 5 },
+      { t: '2025-03-01T00:00:00+08:00', n: 7 },
+    ]
+    const out = fillSeries(items, ['2025-01-01', '2025-02-01', '2025-03-01', '2025-04-01'], 'month')
+    expect(out.map((p) => p.n)).toEqual([5, 0, 7, 0])
+    // a bin stamped at UTC midnight still lands on its city-calendar week
+    const weeks = fillSeries([{ t: '2025-03-02T16:00:00Z', n: 3 }], ['2025-03-03', '2025-03-10'], 'week')
+    expect(weeks.map((p) => p.n)).toEqual([3, 0])
+  })
+})

@@ -27,7 +27,7 @@ import { renderLegend } from './ui/legend'
 import { buildLegend, type LegendInput } from './ui/legend-model'
 import { StatusUi } from './ui/status'
 import { TooltipUi } from './ui/tooltip'
-import { caseTooltip, communityTooltip, hexTooltip } from './ui/tooltip-content'
+import { caseTooltip, communityTooltip, formatCityDateTime, hexTooltip } from './ui/tooltip-content'
 import { LeaderView } from './views/leader-view'
 
 const VIEW_LABEL: Record<ViewId, MessageKey> = { leader: 'view.leader', planner: 'view.planner', scheduler: 'view.scheduler', zones: 'view.zones' }
@@ -63,6 +63,8 @@ export class App {
   private base: { streets: StreetCollection | null; water: WaterCollection | null; pois: PoiCollection | null } = { streets: null, water: null, pois: null }
   private zoom: number
   private frame = 0
+  /** count of layer updates sent to the map, and of those drawn (exposed as data attributes for tests and screen readers' busy state) */
+  private renderSeq = 0
   private leaderStarted = false
 
   constructor(root: HTMLElement) {
@@ -217,6 +219,8 @@ export class App {
 
   /** Schedules one redraw of layers, legend and notice on the next animation frame. */
   private invalidate(): void {
+    // marked at once, so a test or assistive tech never sees a stale frame as the final one
+    this.mapEl.dataset.requested = String(++this.renderSeq)
     if (this.frame) return
     this.frame = requestAnimationFrame(() => {
       this.frame = 0
@@ -231,6 +235,10 @@ export class App {
     const withCommunities = s.view !== 'leader' || s.layers.includes('communities')
     layers.push(...labelLayers({ labels: withCommunities ? this.allLabels : this.baseLabels, lang, zoom: this.zoom }))
     this.handle.setLayers(layers)
+    const seq = this.renderSeq
+    void this.handle.rendered().then(() => {
+      if (seq === this.renderSeq) this.mapEl.dataset.rendered = String(seq)
+    })
     renderLegend(this.legendHost, buildLegend(this.legendInput()))
     this.status.setNotice(s.view === 'leader' ? this.leader.notice() : null)
   }
@@ -286,7 +294,10 @@ export class App {
       this.store.set({ view: VIEWS[j] })
       ;(this.tabsHost.querySelector(`#tab-${VIEWS[j]}`) as HTMLElement | null)?.focus()
     })
+    // rebuilding the tabs drops focus; keep it on the selected tab for keyboard users
+    const hadFocus = this.tabsHost.contains(document.activeElement)
     setChildren(this.tabsHost, tabs)
+    if (hadFocus) (tabs.querySelector('[aria-selected="true"]') as HTMLElement | null)?.focus()
     this.panelHost.setAttribute('aria-labelledby', `tab-${s.view}`)
 
     setChildren(
@@ -338,7 +349,7 @@ export class App {
   private async exportPng(title: string, subtitle: string): Promise<void> {
     try {
       await this.handle.rendered()
-      const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ')
+      const stamp = `${formatCityDateTime(new Date().toISOString())} (UTC+8)`
       const canvas = composeMapPng(this.handle.canvas(), {
         title,
         subtitle,

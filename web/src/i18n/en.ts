@@ -13,11 +13,11 @@ export const en: Record<MessageKey, string> = {
   'lang.switchLabel': 'Switch the interface to Chinese',
 
   'view.tabsLabel': 'Views',
-  'view.leader': 'Leader dashboard',
+  'view.leader': 'Dashboard',
   'view.leaderSub': 'Hotspots',
-  'view.planner': 'Grid planning',
-  'view.scheduler': 'Patrol scheduling',
-  'view.zones': 'Responsibility grids',
+  'view.planner': 'Planning',
+  'view.scheduler': 'Patrols',
+  'view.zones': 'Zones',
 
   'unavailable.title': 'Not available yet',
   'unavailable.planner': 'Planning unit cells and responsibility grids (cell layout, balanced areas, alignment with community boundaries) needs the server\'s grid-layout API. Once the server provides it, unit cells and planning results will appear here.',

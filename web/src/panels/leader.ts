@@ -70,8 +70,16 @@ export class LeaderPanel {
   constructor(private readonly actions: LeaderActions) {
     const lang = getLang()
     this.slider.setAttribute('aria-label', t('time.slider'))
-    this.slider.addEventListener('input', () => this.actions.setWindowIndex(+this.slider.value, 'replace'))
-    this.slider.addEventListener('change', () => this.actions.setWindowIndex(+this.slider.value, 'push'))
+    // The first step of a drag (or a key press) earns a history entry, later steps of the same
+    // drag replace it, so Back returns to where the drag started.
+    let dragging = false
+    this.slider.addEventListener('input', () => {
+      this.actions.setWindowIndex(+this.slider.value, dragging ? 'replace' : 'push')
+      dragging = true
+    })
+    this.slider.addEventListener('change', () => {
+      dragging = false
+    })
     this.prevBtn.setAttribute('aria-label', t('time.prev'))
     this.prevBtn.title = t('time.prev')
     this.nextBtn.setAttribute('aria-label', t('time.next'))

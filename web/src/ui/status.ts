@@ -79,6 +79,7 @@ export class StatusUi {
   private render(): void {
     const busy = this.pending.size > 0
     this.bar.classList.toggle('active', busy)
+    this.bar.parentElement?.setAttribute('aria-busy', String(busy))
     const last = [...this.pending.values()].pop()
     this.label.textContent = last === undefined ? '' : typeof last === 'function' ? last() : t(last)
     this.label.hidden = !busy

@@ -45,6 +45,20 @@ export function caseFilter(s: Pick<UrlState, 'categories' | 'sources' | 'stacked
   return { categories: s.categories, sources: s.sources, from: w ? apiBound(w.from) : undefined, to: w ? apiBound(w.to) : undefined, includeStacked: s.stacked }
 }
 
+/**
+ * The series on the domain's full axis: the server leaves out empty bins, the chart must not
+ * (three bars for January, February and December would read as three consecutive months).
+ * Bins are matched by the city-calendar step that holds their start.
+ */
+export function fillSeries(items: readonly SeriesPoint[], starts: readonly string[], step: Step): SeriesPoint[] {
+  const byStart = new Map<string, number>()
+  for (const p of items) {
+    const k = floorToStep(cityDate(p.t), step)
+    byStart.set(k, (byStart.get(k) ?? 0) + p.n)
+  }
+  return starts.map((d) => ({ t: `${d}T00:00:00+08:00`, n: byStart.get(d) ?? 0 }))
+}
+
 export class LeaderView {
   panel: LeaderPanel
   private domain: TimeWindow | null = null
@@ -151,7 +165,7 @@ export class LeaderView {
     const job = this.ctx.status.begin('loading.summary')
     try {
       const ts = await fetchTimeSeries(caseFilter(s, this.domain), s.step, ac.signal)
-      this.series = ts.items
+      this.series = this.domain ? fillSeries(ts.items, stepStarts(this.domain, s.step), s.step) : ts.items
       this.updatePanel()
     } catch (err) {
       if (!isAbort(err)) this.ctx.status.error('error.cases', err, () => { this.seriesKey = ''; this.onState(this.ctx.store.get()) })
@@ -222,6 +236,7 @@ export class LeaderView {
     const w = this.window(s)
     // at the end already: start over from the first window
     if ((w ? nearestStepIndex(starts, w.from) : 0) >= starts.length - 1) this.setWindowIndex(0, 'push')
+    let first = true
     const tick = () => {
       // wait for the frame's data before moving on, so every window is actually seen
       if (this.loadingWindow) {
@@ -233,7 +248,9 @@ export class LeaderView {
       const cw = this.window(st)
       const next = (cw ? nearestStepIndex(all, cw.from) : 0) + 1
       if (next >= all.length) return this.stop()
-      this.setWindowIndex(next, 'replace')
+      // the first frame leaves a history entry for the window play started from
+      this.setWindowIndex(next, first ? 'push' : 'replace')
+      first = false
       this.playTimer = setTimeout(tick, PLAY_INTERVAL_MS)
     }
     this.playTimer = setTimeout(tick, PLAY_INTERVAL_MS)
