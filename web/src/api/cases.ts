@@ -41,8 +41,10 @@ export interface LoadedCases {
 }
 
 /**
- * Loads the case points of a filter page by page (`format=geojson`), up to `cap`.
- * @param expected  number of matching cases if known (from the summary), to stop without an empty page
+ * Loads the case points of a filter page by page (`format=geojson`), up to `cap`. Offsets
+ * advance by what actually arrived, so a server that serves shorter pages than asked for is
+ * paged correctly; the end is the served `total` (or `expected`), or an empty page.
+ * @param expected  number of matching cases if known (from the summary)
  * @param onProgress called after each page with the count loaded so far
  */
 export async function fetchCasePoints(
@@ -52,15 +54,14 @@ export async function fetchCasePoints(
   const cap = opts.cap ?? CASE_POINT_CAP
   const features: CaseFeature[] = []
   let total: number | undefined = opts.expected
-  for (let offset = 0; offset < cap; offset += CASE_PAGE_SIZE) {
-    const limit = Math.min(CASE_PAGE_SIZE, cap - offset)
-    const page = await getJson<CaseCollection>('/api/cases', { format: 'geojson', ...filterParams(f), limit, offset }, opts.signal)
+  while (features.length < cap) {
+    const limit = Math.min(CASE_PAGE_SIZE, cap - features.length)
+    const page = await getJson<CaseCollection>('/api/cases', { format: 'geojson', ...filterParams(f), limit, offset: features.length }, opts.signal)
     for (const feat of page.features) features.push(feat)
-    const expected = page.total ?? opts.expected
+    total = page.total ?? total
     opts.onProgress?.(features.length)
-    if (page.features.length < limit) return { features, capped: false }
-    if (expected !== undefined && features.length >= expected) return { features, capped: false }
-    total = expected
+    if (page.features.length === 0 || (total !== undefined && features.length >= total)) return { features, capped: false }
   }
+  // at the cap: capped unless the total says nothing is left
   return { features, capped: total === undefined ? true : total > features.length }
 }
