@@ -336,7 +336,10 @@ export class App {
     const lang = getLang()
     if (id === CASES_LAYER_ID) {
       const p = (obj as { properties: CaseProps }).properties
-      this.tooltip.show(caseTooltip(p, { categories: this.categories, communityName: this.communityAt(lon, lat), lang }), info.x, info.y)
+      // the server's assignment wins; the point-in-polygon test covers servers that do not send it
+      const assigned = p.community_id == null ? undefined : this.communities.find((c) => String(c.properties.id) === String(p.community_id))
+      const communityName = assigned ? localName(assigned.properties, lang) : this.communityAt(lon, lat)
+      this.tooltip.show(caseTooltip(p, { categories: this.categories, communityName, lang }), info.x, info.y)
     } else if (id === HEX_LAYER_ID) {
       this.tooltip.show(hexTooltip(obj as HexBin, { areaKm2: hexAreaKm2(this.leader.hex(this.zoom).res), communityName: this.communityAt(lon, lat), lang }), info.x, info.y)
     } else if (id === COMMUNITY_LAYER_ID) {

@@ -82,6 +82,8 @@ export interface CaseProps {
   reported_at: string
   due_at: string | null
   closed_at: string | null
+  /** community (districts id) the server assigned the case to, when it did */
+  community_id?: number | string | null
   /** geocoder fallback: the address was not located and the point sits at the community centre */
   stacked: boolean
 }

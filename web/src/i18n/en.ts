@@ -23,17 +23,14 @@ export const en: Record<MessageKey, string> = {
   'unavailable.planner': 'Planning unit cells and responsibility grids (cell layout, balanced areas, alignment with community boundaries) needs the server\'s grid-layout API. Once the server provides it, unit cells and planning results will appear here.',
   'unavailable.scheduler': 'Patrol schedules and routes (daily coverage, patrol routes) need the server\'s patrol API and patrol GPS tracks. Once the server provides it, coverage and routes will appear here.',
   'unavailable.zones': 'Responsibility grids (the area each grid worker is responsible for, and its workload) need the server\'s zones API. Once the server provides it, grid boundaries and workloads will appear here.',
-  'unavailable.leaderHotspots': 'Statistical hotspots (Getis-Ord Gi*) need the server\'s hotspot API; the hexagon layer below shows case counts only, not statistical significance.',
+  'unavailable.leaderHotspots': 'Statistical hotspots (Getis-Ord Gi*) need the server\'s hotspot API; the hexagon layer shows case counts only, not statistical significance.',
   'unavailable.note': 'No sample or simulated data is shown instead.',
 
   'filters.title': 'Filters',
   'filters.categories': 'Case categories',
   'filters.categoriesAll': 'All categories',
   'filters.categoriesSome': '{n} subcategories selected',
-  'filters.events': 'Events',
   'filters.components': 'Components',
-  'filters.selectAll': 'Select all',
-  'filters.clear': 'Clear',
   'filters.expand': 'Show subcategories of {name}',
   'filters.sources': 'Case sources',
   'filters.sourcesAll': 'All sources',
@@ -106,7 +103,6 @@ export const en: Record<MessageKey, string> = {
   'tooltip.source': 'Source',
   'tooltip.community': 'Community',
   'tooltip.stacked': 'Address not located; shown at the community centre',
-  'tooltip.hex': 'Hexagon',
   'tooltip.hexCount': '{n} cases',
   'tooltip.area': 'Area',
   'tooltip.areaValue': '{n} km²',
@@ -118,11 +114,6 @@ export const en: Record<MessageKey, string> = {
   'status.closed': 'Closed',
   'status.rejected': 'Rejected',
 
-  'poi.market': 'Market',
-  'poi.metro_exit': 'Metro exit',
-  'poi.school': 'School',
-  'poi.office': 'Office building',
-
   'export.title': 'Export',
   'export.png': 'Export map as PNG',
   'export.geojson': 'Export GeoJSON',
@@ -133,7 +124,6 @@ export const en: Record<MessageKey, string> = {
   'export.pngTitle': 'Cases · {window}',
   'export.pngFilters': 'Filters: {filters}',
   'export.pngSource': 'Data: Wangge 网格 · exported {time}',
-  'export.failed': 'Export failed: {reason}',
   'export.nothing': 'The current layer has no features to export',
 
   'loading.base': 'Loading base map data…',
@@ -164,9 +154,7 @@ export const en: Record<MessageKey, string> = {
   'map.zoomIn': 'Zoom in',
   'map.zoomOut': 'Zoom out',
   'map.resetView': 'Back to the whole district',
-  'map.attribution': 'Base map data: Wangge',
 
   'health.sample': 'Sample data',
   'health.sampleHint': 'The server has loaded the generated sample city, not real operational data.',
-  'health.db': 'Database: {kind}',
 }

@@ -25,17 +25,14 @@ export const zh = {
   'unavailable.planner': '单元网格与责任网格的规划（网格划分、面积均衡、与社区边界的对齐）需要服务器的“网格布局”接口。服务器提供该接口后，此处将显示单元网格与规划结果。',
   'unavailable.scheduler': '巡查排班与路线（每日巡查覆盖率、巡查路线）需要服务器的“巡查”接口以及巡查轨迹数据。服务器提供该接口后，此处将显示巡查覆盖与路线。',
   'unavailable.zones': '责任网格（每个网格员负责的区域及其工作量）需要服务器的“责任网格”接口。服务器提供该接口后，此处将显示责任网格边界与工作量。',
-  'unavailable.leaderHotspots': '统计热点（Getis-Ord Gi*）需要服务器的“热点”接口；目前下方的六边形图层只显示案件数量，不代表统计显著性。',
+  'unavailable.leaderHotspots': '统计热点（Getis-Ord Gi*）需要服务器的“热点”接口；目前的六边形图层只显示案件数量，不代表统计显著性。',
   'unavailable.note': '当前不显示任何示例或模拟数据。',
 
   'filters.title': '筛选',
   'filters.categories': '案件类别',
   'filters.categoriesAll': '全部类别',
   'filters.categoriesSome': '已选 {n} 个小类',
-  'filters.events': '事件',
   'filters.components': '部件',
-  'filters.selectAll': '全选',
-  'filters.clear': '清除',
   'filters.expand': '展开 {name} 的小类',
   'filters.sources': '案件来源',
   'filters.sourcesAll': '全部来源',
@@ -108,7 +105,6 @@ export const zh = {
   'tooltip.source': '来源',
   'tooltip.community': '社区',
   'tooltip.stacked': '地址解析失败，位置为社区中心',
-  'tooltip.hex': '六边形',
   'tooltip.hexCount': '{n} 件案件',
   'tooltip.area': '面积',
   'tooltip.areaValue': '{n} km²',
@@ -120,11 +116,6 @@ export const zh = {
   'status.closed': '已结案',
   'status.rejected': '不予立案',
 
-  'poi.market': '市场',
-  'poi.metro_exit': '地铁出口',
-  'poi.school': '学校',
-  'poi.office': '办公楼',
-
   'export.title': '导出',
   'export.png': '导出地图 PNG',
   'export.geojson': '导出 GeoJSON',
@@ -135,7 +126,6 @@ export const zh = {
   'export.pngTitle': '案件分布 · {window}',
   'export.pngFilters': '筛选：{filters}',
   'export.pngSource': '数据：网格 Wangge · 导出于 {time}',
-  'export.failed': '导出失败：{reason}',
   'export.nothing': '当前图层没有可导出的要素',
 
   'loading.base': '正在加载底图数据…',
@@ -166,11 +156,9 @@ export const zh = {
   'map.zoomIn': '放大',
   'map.zoomOut': '缩小',
   'map.resetView': '回到全区',
-  'map.attribution': '底图数据：网格 Wangge',
 
   'health.sample': '示例数据',
   'health.sampleHint': '当前服务器载入的是生成的示例城市，不是真实业务数据。',
-  'health.db': '数据库：{kind}',
 } as const
 
 /** Every translation key; `en` must have exactly these. */

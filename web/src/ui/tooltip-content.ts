@@ -60,7 +60,7 @@ export function hexTooltip(bin: HexBin, ctx: { areaKm2: number; communityName: s
 export function communityTooltip(p: DistrictProps, lang: Lang): TooltipContent {
   return {
     title: lang === 'zh' ? p.name_zh : p.name_en || p.name_zh,
-    rows: [[t('tooltip.area', undefined, lang), t('tooltip.areaValue', { n: p.area_km2.toFixed(2) }, lang)]],
+    rows: Number.isFinite(p.area_km2) ? [[t('tooltip.area', undefined, lang), t('tooltip.areaValue', { n: p.area_km2.toFixed(2) }, lang)]] : [],
     note: lang === 'zh' ? p.name_en : p.name_zh,
   }
 }
