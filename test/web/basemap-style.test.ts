@@ -9,7 +9,10 @@ describe('base map style', () => {
     expect(validateStyleMin(style)).toEqual([])
     expect(Object.keys(style.sources).sort()).toEqual([...BASE_SOURCES].sort())
     expect(style.glyphs).toBeUndefined()
-    expect(style.layers.filter((l) => l.type === 'symbol')).toEqual([])
+    // symbols are icon-only: a text-field would need a glyph server
+    const symbols = style.layers.filter((l) => l.type === 'symbol')
+    expect(symbols.map((l) => l.id)).toEqual(['poi'])
+    for (const l of symbols) expect((l.layout as Record<string, unknown>)['text-field']).toBeUndefined()
     expect((style.sources.communities as { data: { features: unknown[] } }).data.features).toHaveLength(2)
   })
 

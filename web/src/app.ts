@@ -6,7 +6,7 @@ import type { Layer, PickingInfo } from '@deck.gl/core'
 import type { FeatureCollection } from 'geojson'
 import { fetchCategories, fetchDistricts, fetchHealth, fetchPois, fetchStreets, fetchWater } from './api/base'
 import type { CaseProps, DistrictCollection, DistrictFeature, DistrictProps, Health, PoiCollection, StreetCollection, WaterCollection } from './api/types'
-import type { BaseSourceId } from './basemap/style'
+import { POI_MIN_ZOOM, type BaseSourceId } from './basemap/style'
 import { casesCsv, casesGeoJson, hexCsv, hexGeoJson } from './export/tabular'
 import { downloadBlob, downloadText, fileStamp } from './export/download'
 import { canvasToPng, composeMapPng } from './export/png'
@@ -245,7 +245,7 @@ export class App {
 
   private legendInput(): LegendInput {
     if (this.store.get().view === 'leader') return this.leader.legend(this.zoom)
-    return { lang: getLang(), pointMajors: null, unknownCategory: false, stacked: false, hex: null, communities: false }
+    return { lang: getLang(), pointMajors: null, unknownCategory: false, stacked: false, hex: null, communities: false, pois: this.zoom >= POI_MIN_ZOOM }
   }
 
   /** Header, tabs, skip link, map controls and document language: everything with text outside the panel body. */

@@ -12,6 +12,7 @@ import { Map as MaplibreMap, ScaleControl, setWorkerUrl, type GeoJSONSource, typ
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import 'maplibre-gl/dist/maplibre-gl.css'
 import type { FeatureCollection } from 'geojson'
+import { addPoiIcons } from './basemap/poi-icons'
 import { buildBaseStyle, isRasterTemplate, LAND_OVER_RASTER_OPACITY, RASTER_SOURCE_ID, rasterParts, type BaseSourceId } from './basemap/style'
 import type { BBox } from './geo/geometry'
 import type { MapPosition } from './state/url-state'
@@ -100,6 +101,8 @@ export function createMap(o: MapOptions): MapHandle {
 
   const pendingData = new Map<BaseSourceId, FeatureCollection>()
   const flush = () => {
+    // icons first: a POI drawn before its image exists is dropped with a warning
+    addPoiIcons(map)
     for (const [id, data] of pendingData) {
       const src = map.getSource(id) as GeoJSONSource | undefined
       if (src) {

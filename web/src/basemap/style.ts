@@ -73,6 +73,9 @@ export function rasterParts(url: string, attribution = ''): { source: RasterSour
   }
 }
 
+/** Zoom from which POI symbols are drawn (below it they are clutter). */
+export const POI_MIN_ZOOM = 13.5
+
 /** Builds the style. Pure: the same options give the same style. */
 export function buildBaseStyle(opts: BaseStyleOptions = {}): StyleSpecification {
   const sources: StyleSpecification['sources'] = {}
@@ -110,17 +113,21 @@ export function buildBaseStyle(opts: BaseStyleOptions = {}): StyleSpecification 
     { id: 'district-line-halo', type: 'line', source: 'district', paint: { 'line-color': '#ffffff', 'line-width': 5, 'line-opacity': 0.8 } },
     { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': BASE_COLORS.districtLine, 'line-width': 2 } },
     {
+      // icon-only symbols (images registered at run time by poi-icons.ts): no text, so no glyphs
       id: 'poi',
-      type: 'circle',
+      type: 'symbol',
       source: 'pois',
-      minzoom: 13.5,
-      paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 13.5, 2.5, 17, 5],
-        'circle-color': ['match', ['get', 'kind'], 'market', BASE_COLORS.poi.market, 'metro_exit', BASE_COLORS.poi.metro_exit, 'school', BASE_COLORS.poi.school, BASE_COLORS.poi.office],
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 1.2,
-        'circle-opacity': 0.85,
+      minzoom: POI_MIN_ZOOM,
+      layout: {
+        'icon-image': ['concat', 'poi-', ['get', 'kind']],
+        'icon-size': ['interpolate', ['linear'], ['zoom'], POI_MIN_ZOOM, 0.75, 17, 1.1],
+        // few POIs and no text to collide with: place them all
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        // metro exits win space over other places
+        'symbol-sort-key': ['match', ['get', 'kind'], 'metro_exit', 0, 'school', 1, 'market', 2, 3],
       },
+      paint: { 'icon-opacity': 0.92 },
     },
   )
   return { version: 8, name: 'Wangge base map', sources, layers }

@@ -33,6 +33,11 @@ function drawSwatch(ctx: CanvasRenderingContext2D, shape: string, color: string,
       ctx.lineWidth = 1.5
       ctx.stroke()
     }
+  } else if (shape === 'square') {
+    ctx.fillStyle = color
+    ctx.beginPath()
+    ctx.roundRect(x + 1, y + 1, s - 2, s - 2, 2.5)
+    ctx.fill()
   } else if (shape === 'hex') {
     ctx.beginPath()
     for (let k = 0; k < 6; k++) {

@@ -221,7 +221,8 @@ export class LeaderPanel {
       title: t('chart.title'),
       desc: t('chart.desc', { step: t(m.state.step === 'week' ? 'chart.stepWeek' : 'chart.stepMonth') }),
       maxLabel: (n) => t('chart.max', { n }),
-      tickLabel: (day) => (lang === 'zh' ? `${+day.slice(5, 7)}月` : new Date(day + 'T00:00:00Z').toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })) + (day.slice(5, 7) === '01' ? ` ${day.slice(0, 4)}` : ''),
+      // the year goes on the first tick and on every January, so a weekly axis starting in late December is not misread
+      tickLabel: (day, first) => (lang === 'zh' ? `${+day.slice(5, 7)}月` : new Date(day + 'T00:00:00Z').toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })) + (first || day.slice(5, 7) === '01' ? ` ${day.slice(0, 4)}` : ''),
     })
     if (!svg) {
       setChildren(this.chart, h('p', { class: 'empty' }, t('chart.empty')))

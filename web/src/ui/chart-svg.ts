@@ -22,8 +22,8 @@ export interface ChartOptions {
   desc: string
   /** label of the maximum, e.g. "最大 120 件" */
   maxLabel: (max: number) => string
-  /** tick label for a bin start (e.g. month names); at most ~6 ticks are drawn */
-  tickLabel: (day: string) => string
+  /** tick label for a bin start (e.g. month names); `first` is true for the leftmost tick; at most ~6 ticks are drawn */
+  tickLabel: (day: string, first: boolean) => string
 }
 
 const ACCENT = '#0072B2'
@@ -63,7 +63,7 @@ export function chartSvg(series: readonly SeriesPoint[], o: ChartOptions): strin
   const every = Math.max(1, Math.ceil(series.length / 6))
   for (let i = 0; i < series.length; i += every) {
     const x = PAD.left + i * bw
-    parts.push(`<text x="${x.toFixed(2)}" y="${h - 4}" font-size="10" fill="${AXIS}">${esc(o.tickLabel(cityDate(series[i].t)))}</text>`)
+    parts.push(`<text x="${x.toFixed(2)}" y="${h - 4}" font-size="10" fill="${AXIS}">${esc(o.tickLabel(cityDate(series[i].t), i === 0))}</text>`)
   }
   parts.push('</svg>')
   return parts.join('')

@@ -11,7 +11,7 @@ import { hexAlpha } from '../layers/hex-layer'
 
 /** One legend entry: a swatch of some shape and a label. */
 export interface LegendItem {
-  shape: 'point' | 'ring' | 'hex' | 'line' | 'dash'
+  shape: 'point' | 'ring' | 'hex' | 'line' | 'dash' | 'square'
   /** CSS colour */
   color: string
   label: string
@@ -35,6 +35,8 @@ export interface LegendInput {
   /** hexagon classes; null while the hexagon layer is hidden or empty */
   hex: { breaks: readonly number[]; colors: readonly RGB[]; res: number; areaKm2: number } | null
   communities: boolean
+  /** true when the base map shows POI symbols (they appear from zoom 13.5) */
+  pois?: boolean
 }
 
 /** Builds the legend sections for what is on the map. */
@@ -65,5 +67,9 @@ export function buildLegend(i: LegendInput): LegendSection[] {
   ]
   if (i.communities) bounds.push({ shape: 'line', color: 'rgba(92, 102, 118, 0.8)', label: t('legend.communities', undefined, lang) })
   out.push({ title: t('legend.boundaries', undefined, lang), items: bounds })
+  if (i.pois) {
+    const kinds = ['metro_exit', 'market', 'school', 'office'] as const
+    out.push({ title: t('legend.pois', undefined, lang), items: kinds.map((k) => ({ shape: 'square', color: BASE_COLORS.poi[k], label: t(`poi.${k}`, undefined, lang) })) })
+  }
   return out
 }

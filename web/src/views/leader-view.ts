@@ -9,6 +9,7 @@ import { isAbort } from '../api/client'
 import type { CaseFeature, CaseFilter, CaseSummary, DistrictFeature } from '../api/types'
 import { headTailBreaks, quantileBreaks } from '../colors/classify'
 import { NEUTRAL, sampleRamp, viridis, type RGB } from '../colors/ramps'
+import { POI_MIN_ZOOM } from '../basemap/style'
 import { casesLayer } from '../layers/cases-layer'
 import { communityLayer, communityOutlineLayer } from '../layers/community-layer'
 import { binPoints, hexAreaKm2, hexResolutionForZoom, type HexBin } from '../layers/hex-bins'
@@ -339,6 +340,7 @@ export class LeaderView {
       stacked: s.stacked && s.layers.includes('points'),
       hex: s.layers.includes('hex') && hex.bins.length ? { breaks: hex.breaks, colors: hex.colors, res: hex.res, areaKm2: hexAreaKm2(hex.res) } : null,
       communities: s.layers.includes('communities'),
+      pois: zoom >= POI_MIN_ZOOM,
     }
   }
 
