@@ -40,6 +40,8 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
         detail: `${req.method} ${req.url.split('?')[0]} is not an API route; see /docs for the list`,
       })
     }
+    // a missing bundle file is a 404, not the page (else the browser reports a MIME-type error)
+    if (req.url.startsWith('/assets/')) return reply.status(404).send('Not found')
     if (existsSync(resolve(webDist, 'index.html'))) return reply.sendFile('index.html')
     return reply.status(404).send('The map is not built yet: run npm run build:web')
   })
@@ -77,7 +79,8 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
     await routes(app, ctx)
   }
   if (existsSync(webDist)) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false })
+    // wildcard: files are looked up per request, so a rebuilt bundle is served without a restart
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: true })
   }
   return app
 }
