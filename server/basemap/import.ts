@@ -3,7 +3,7 @@ import type { Database } from '../db/connect'
 import { parseDeclaredCrs } from '../imports/crs'
 import { geometryToWgs84, prop, readFeatureFile } from '../imports/geojson'
 import { ImportReport } from '../imports/report'
-import type { SimpleImportResult } from '../categories/import'
+import { finishImport, type SimpleImportResult } from '../imports/record'
 
 export type BasemapLayer = 'streets' | 'water' | 'pois'
 
@@ -85,6 +85,5 @@ export async function importBasemap(
     }
   })
   const counts = { rows: fc.features.length, stored: rows.length, rejected: report.rejectedRows }
-  await db.knex('imports').where({ id }).update({ status: 'done', finished_at: db.knex.fn.now(), counts: JSON.stringify(counts), errors: JSON.stringify(report.errors) })
-  return { import_id: id, counts, errors: report.errors, warnings: report.warnings }
+  return finishImport(db, id, report, counts)
 }

@@ -1,19 +1,13 @@
 import { parse as csvParse } from 'csv-parse/sync'
 import type { Database } from '../db/connect'
-import { ImportReport, type RowError } from '../imports/report'
+import { ImportReport } from '../imports/report'
+import { finishImport, type SimpleImportResult } from '../imports/record'
 import { openTextFile } from '../imports/text-file'
 import { AppError } from '../shared/errors'
 import { sniffDelimiter } from '../cases/import/parse'
 
 const TAXONOMY_COLUMNS = ['major_code', 'major_zh', 'major_en', 'minor_code', 'minor_zh', 'minor_en', 'kind', 'deadline_hours']
 const KINDS: Record<string, string> = { event: 'event', '事件': 'event', component: 'component', '部件': 'component' }
-
-export interface SimpleImportResult {
-  import_id: number
-  counts: Record<string, number>
-  errors: RowError[]
-  warnings: string[]
-}
 
 async function readCsvRecords(path: string, label: string, expected: string): Promise<{ header: string[]; rows: string[][] }> {
   const file = await openTextFile(path, { label, expected })
@@ -22,14 +16,6 @@ async function readCsvRecords(path: string, label: string, expected: string): Pr
   const records = csvParse(chunks.join(''), { delimiter: sniffDelimiter(file.sample), skip_empty_lines: true, relax_column_count: true }) as string[][]
   if (!records.length) throw new AppError('WG_EMPTY_FILE', `${label} is empty: expected ${expected}`, 422)
   return { header: records[0].map((h) => h.trim()), rows: records.slice(1) }
-}
-
-async function finishImport(db: Database, id: number, report: ImportReport, counts: Record<string, number>): Promise<SimpleImportResult> {
-  await db.knex('imports').where({ id }).update({
-    status: 'done', finished_at: db.knex.fn.now(), counts: JSON.stringify(counts),
-    errors: JSON.stringify(report.errors), warnings: JSON.stringify(report.warnings),
-  })
-  return { import_id: id, counts, errors: report.errors, warnings: report.warnings }
 }
 
 /**

@@ -5,7 +5,7 @@ import { parseDeclaredCrs } from '../imports/crs'
 import { geometryToWgs84, prop, readFeatureFile } from '../imports/geojson'
 import { ImportReport } from '../imports/report'
 import { AppError } from '../shared/errors'
-import type { SimpleImportResult } from '../categories/import'
+import { recordImportDone, recordImportFailed, type SimpleImportResult } from '../imports/record'
 
 const UPSERT = readSql(import.meta.url, './queries/upsert-district.sql')
 const NESTING = readSql(import.meta.url, './queries/nesting-violations.sql')
@@ -141,9 +141,9 @@ export async function importDistricts(db: Database, path: string, opts: District
         'Nothing was imported; check the coordinate system and the parent codes.', 422, bad)
     }
   }).catch(async (err) => {
-    await db.knex('imports').where({ id: importId }).update({ status: 'failed', finished_at: db.knex.fn.now(), message: (err as Error).message })
+    await recordImportFailed(db, importId, err)
     throw err
   })
-  await db.knex('imports').where({ id: importId }).update({ status: 'done', finished_at: db.knex.fn.now(), counts: JSON.stringify(counts) })
+  await recordImportDone(db, importId, report, counts)
   return { import_id: importId, counts, errors: [], warnings: report.warnings }
 }

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg'
 import type { Database } from '../../db/connect'
 import { declaredToWgs84, parseDeclaredCrs } from '../../imports/crs'
 import { ImportReport, type RowError } from '../../imports/report'
+import { recordImportDone, recordImportFailed } from '../../imports/record'
 import { openTextFile } from '../../imports/text-file'
 import { assertTimeZone } from '../../imports/time'
 import { AppError } from '../../shared/errors'
@@ -113,28 +114,28 @@ export async function importCases(
 
   const { lon, lat } = declaredToWgs84(crs, Float64Array.from(parsed.x), Float64Array.from(parsed.y))
   let accepted = parsed
+  let keptLon = lon
+  let keptLat = lat
   if (crs.kind === 'projected') {
     const ok = (i: number) => Number.isFinite(lon[i]) && Math.abs(lon[i]) <= 180 && Math.abs(lat[i]) <= 90
     for (let i = 0; i < parsed.rowNo.length; i++) {
       if (!ok(i)) report.reject(parsed.rowNo[i], 'x/y', `${parsed.x[i]} ${parsed.y[i]}`, 'WG_COORDINATES_OUT_OF_RANGE', `not a position in ${crs.label}`)
     }
     accepted = keepRows(parsed, ok)
+    keptLon = lon.filter((_, i) => ok(i))
+    keptLat = lat.filter((_, i) => ok(i))
   }
-  const keptLon = crs.kind === 'projected' ? lon.filter((v) => Number.isFinite(v) && Math.abs(v) <= 180) : lon
-  const keptLat = crs.kind === 'projected' ? lat.filter((_, i) => Number.isFinite(lon[i]) && Math.abs(lon[i]) <= 180) : lat
 
   const [{ id: importId }] = await db.knex('imports')
     .insert({ kind: 'cases', filename, dataset, options: JSON.stringify(mapping) }).returning('id')
-  let conn: PoolClient | undefined
   try {
-    conn = (await (db.knex.client as { acquireConnection(): Promise<PoolClient> }).acquireConnection())
+    const pool = db.knex.client as { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<void> }
+    const conn = await pool.acquireConnection()
     const outcome = await loadCases(conn, db.kind, accepted, keptLon, keptLat, {
       dataset, importId, declaredCrs: crs.label, districtId: opts.districtId ?? null,
       stackedMin: mapping.stackedMin ?? 50,
       onProgress: (phase, done) => progress({ phase, done, total: accepted.rowNo.length }),
-    })
-    ;(db.knex.client as { releaseConnection(c: PoolClient): Promise<void> }).releaseConnection(conn)
-    conn = undefined
+    }).finally(() => pool.releaseConnection(conn))
     for (const o of outcome.outside) {
       report.reject(o.row, 'lon/lat', `${o.lon.toFixed(6)} ${o.lat.toFixed(6)}`, 'WG_OUTSIDE_DISTRICT',
         `point lies outside the district; check the coordinate system (declared ${crs.label}: WGS84, GCJ-02 or BD-09?)`)
@@ -167,16 +168,11 @@ export async function importCases(
       errors_csv: `/api/imports/${importId}/errors.csv`,
       seconds: (performance.now() - t0) / 1000,
     }
-    await db.knex('imports').where({ id: importId }).update({
-      status: 'done', finished_at: db.knex.fn.now(), counts: JSON.stringify(result.counts),
-      errors: JSON.stringify(report.errors), warnings: JSON.stringify(report.warnings),
-    })
+    await recordImportDone(db, importId, report, result.counts)
     progress({ phase: 'done', done: rows, total: rows })
     return result
   } catch (err) {
-    if (conn) (db.knex.client as { releaseConnection(c: PoolClient): Promise<void> }).releaseConnection(conn)
-    await db.knex('imports').where({ id: importId })
-      .update({ status: 'failed', finished_at: db.knex.fn.now(), message: (err as Error).message }).catch(() => undefined)
+    await recordImportFailed(db, importId, err).catch(() => undefined)
     throw err
   }
 }
