@@ -5,7 +5,6 @@
  * them); HDBSCAN on 100,000 points; space-time DBSCAN on a year of 200,000 cases.
  * Run: npx tsx test/bench/dbscan.bench.ts
  */
-import { loadavg } from 'node:os'
 import KDBush from 'kdbush'
 import { dbscan } from '../../server/hotspots/core/dbscan'
 import { hdbscan } from '../../server/hotspots/core/hdbscan'
@@ -13,28 +12,10 @@ import { stDbscan } from '../../server/hotspots/core/space-time'
 import { seededRandom } from '../../server/shared/random'
 import { sharedFixture } from '../helpers/paths'
 import { BENCH_SEED, cityPoints } from './points'
-import { report } from './report'
+import { measure, report } from './report'
 
 const BENCH = 'dbscan'
 
-/**
- * Best wall and CPU time of `repeat` runs (after one warm-up when repeat > 1), milliseconds. The
- * machine is shared, so CPU time and the load average travel with every wall time.
- */
-function measure(fn: () => unknown, repeat = 1): { wall: number; cpu: number; load: number } {
-  if (repeat > 1) fn()
-  let wall = Infinity
-  let cpu = Infinity
-  for (let r = 0; r < repeat; r++) {
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    fn()
-    wall = Math.min(wall, performance.now() - t0)
-    const c = process.cpuUsage(c0)
-    cpu = Math.min(cpu, (c.user + c.system) / 1000)
-  }
-  return { wall, cpu, load: Math.round(loadavg()[0] * 10) / 10 }
-}
 
 /** Textbook DBSCAN with kdbush `withinInto` into one reusable buffer: a radius query per point. */
 function dbscanKdbush(x: Float64Array, y: Float64Array, eps: number, minPts: number): Int32Array {

@@ -4,31 +4,12 @@
  * cover more cells. Target: a couple of seconds.
  * Run: npx tsx test/bench/kde.bench.ts
  */
-import { loadavg } from 'node:os'
 import { kernelDensity } from '../../server/hotspots/core/kde'
 import { BENCH_SEED, cityPoints } from './points'
-import { report } from './report'
+import { measure, report } from './report'
 
 const BENCH = 'kde'
 
-/**
- * Best wall and CPU time of `repeat` runs (after one warm-up when repeat > 1), milliseconds. The
- * machine is shared, so CPU time and the load average travel with every wall time.
- */
-function measure(fn: () => unknown, repeat = 1): { wall: number; cpu: number; load: number } {
-  if (repeat > 1) fn()
-  let wall = Infinity
-  let cpu = Infinity
-  for (let r = 0; r < repeat; r++) {
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    fn()
-    wall = Math.min(wall, performance.now() - t0)
-    const c = process.cpuUsage(c0)
-    cpu = Math.min(cpu, (c.user + c.system) / 1000)
-  }
-  return { wall, cpu, load: Math.round(loadavg()[0] * 10) / 10 }
-}
 
 function main(): void {
   const n = 1_000_000

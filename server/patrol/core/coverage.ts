@@ -31,6 +31,18 @@ import type { Fixes } from './tracks-fixes'
 export const CELL_TOLERANCE_M = 10
 /** Consecutive path segments per index query: ~100 m of walk at 5 s fixes, a few cells per query. */
 const QUERY_CHUNK = 16
+
+/** Items of `index` near fixes c0..c1 (inclusive): one query with their bounding box padded by `pad` metres. */
+function chunkCandidates(index: Flatbush, x: Float64Array, y: Float64Array, c0: number, c1: number, pad: number): number[] {
+  let qx0 = Infinity, qy0 = Infinity, qx1 = -Infinity, qy1 = -Infinity
+  for (let i = c0; i <= c1; i++) {
+    if (x[i] < qx0) qx0 = x[i]
+    if (x[i] > qx1) qx1 = x[i]
+    if (y[i] < qy0) qy0 = y[i]
+    if (y[i] > qy1) qy1 = y[i]
+  }
+  return index.search(qx0 - pad, qy0 - pad, qx1 + pad, qy1 + pad)
+}
 /** Default half-width of a walked street, metres: carriageway plus pavement on both sides. */
 export const STREET_BUFFER_M = 15
 
@@ -325,14 +337,7 @@ export function cellCoverage(cells: CellIndex, trips: MetricTrips, options: { to
       // one index query per chunk of segments (a walk of ~100 m), then a box test per segment
       for (let c0 = s; c0 + 1 < e; c0 += QUERY_CHUNK) {
         const c1 = Math.min(e - 1, c0 + QUERY_CHUNK)
-        let qx0 = Infinity, qy0 = Infinity, qx1 = -Infinity, qy1 = -Infinity
-        for (let i = c0; i <= c1; i++) {
-          if (x[i] < qx0) qx0 = x[i]
-          if (x[i] > qx1) qx1 = x[i]
-          if (y[i] < qy0) qy0 = y[i]
-          if (y[i] > qy1) qy1 = y[i]
-        }
-        const candidates = index.search(qx0 - tol, qy0 - tol, qx1 + tol, qy1 + tol)
+        const candidates = chunkCandidates(index, x, y, c0, c1, tol)
         for (let i = c0; i < c1; i++) {
           const ax = x[i], ay = y[i], bx = x[i + 1], by = y[i + 1]
           const ta = t[i], dt = t[i + 1] - ta
@@ -427,14 +432,7 @@ export function streetCoverage(streets: StreetIndex, trips: MetricTrips, options
       // one index query per chunk of segments, then a box test per segment (as for cells)
       for (let c0 = s; c0 === s || c0 + 1 < e; c0 += QUERY_CHUNK) {
         const c1 = Math.min(e - 1, c0 + QUERY_CHUNK)
-        let qx0 = Infinity, qy0 = Infinity, qx1 = -Infinity, qy1 = -Infinity
-        for (let i = c0; i <= c1; i++) {
-          if (x[i] < qx0) qx0 = x[i]
-          if (x[i] > qx1) qx1 = x[i]
-          if (y[i] < qy0) qy0 = y[i]
-          if (y[i] > qy1) qy1 = y[i]
-        }
-        const candidates = index.search(qx0 - r, qy0 - r, qx1 + r, qy1 + r)
+        const candidates = chunkCandidates(index, x, y, c0, c1, r)
         // a one-fix trip is a segment from the fix to itself
         for (let i = c0; i < Math.max(c1, c0 + 1); i++) {
           const j = e - s === 1 ? i : i + 1
