@@ -6,9 +6,8 @@
 import { writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
-import cliProgress from 'cli-progress'
 import { loadConfig } from './config'
-import { openDatabase, type Database } from './db/connect'
+import { openDatabase } from './db/connect'
 import { migrate } from './db/migrate'
 import { AppError } from './shared/errors'
 import { importCases } from './cases/import/service'
@@ -17,42 +16,11 @@ import { importCategories, importCategoryMappings } from './categories/import'
 import { importDistricts, type Level } from './districts/import'
 import { importBasemap } from './basemap/import'
 import { errorsToCsv } from './imports/report'
-import { loadSampleCity, seedTaxonomy } from './sample/load'
-import type { ProgressFn } from './jobs/jobs'
+import { loadSampleCity } from './sample/load'
+import { print, progressBar, withDb } from './cli/support'
 
-async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-  const config = loadConfig()
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  try {
-    await migrate(db.knex)
-    await seedTaxonomy(db)
-    return await fn(db)
-  } finally {
-    await db.close()
-  }
-}
-
-/** A progress bar fed by a service's progress callback (rows when a total is known, else a phase line). */
-function progressBar(): { onProgress: ProgressFn; stop(): void } {
-  const bar = new cliProgress.SingleBar({
-    format: '{phase} |{bar}| {value}/{total} rows', hideCursor: true, noTTYOutput: false, clearOnComplete: true,
-  }, cliProgress.Presets.shades_classic)
-  let started = false
-  return {
-    onProgress: (p) => {
-      if (!process.stderr.isTTY) return
-      if (!started) { bar.start(p.total ?? p.done ?? 0, p.done ?? 0, { phase: p.phase }); started = true }
-      if (p.total !== undefined) bar.setTotal(p.total)
-      else if ((p.done ?? 0) > bar.getTotal()) bar.setTotal(p.done ?? 0)
-      bar.update(p.done ?? 0, { phase: p.phase.padEnd(8) })
-    },
-    stop: () => { if (started) bar.stop() },
-  }
-}
-
-function print(result: unknown): void {
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-}
+/** Each capability's commands, registered from its own folder (server/<capability>/cli.ts). */
+const capabilityCommands: Array<(program: Command) => void> = []
 
 const program = new Command('wangge').description('Wangge 网格 — GIS analytics for urban grid management')
 const imp = program.command('import').description('import data files (same implementation as the HTTP API)')
@@ -130,6 +98,8 @@ program.command('migrate').description('apply pending database migrations')
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
     try { print({ applied: await migrate(db.knex) }) } finally { await db.close() }
   })
+
+for (const register of capabilityCommands) register(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {
