@@ -1,0 +1,28 @@
+/**
+ * File-format writers shared by every capability that exports features (unit-cell layouts,
+ * responsibility grids …): build an ExportTable, then `renderExport(table, format)`.
+ */
+import { toCsvWkt } from './csv'
+import { toGeoJson } from './geojson'
+import { toShapefileZip } from './shapefile'
+import type { ExportFormat, ExportTable } from './table'
+
+export type { ExportField, ExportFormat, ExportTable, ExportValue } from './table'
+export { EXPORT_FORMATS } from './table'
+export { toCsvWkt, toGeoJson, toShapefileZip }
+
+/** A rendered file: bytes or text, its media type and a file name. */
+export interface RenderedExport {
+  body: string | Uint8Array
+  contentType: string
+  filename: string
+}
+
+export function renderExport(table: ExportTable, format: ExportFormat): RenderedExport {
+  switch (format) {
+    case 'geojson': return { body: toGeoJson(table), contentType: 'application/geo+json; charset=utf-8', filename: `${table.name}.geojson` }
+    case 'csv': return { body: toCsvWkt(table), contentType: 'text/csv; charset=utf-8', filename: `${table.name}.csv` }
+    case 'shapefile': return { body: toShapefileZip(table), contentType: 'application/zip', filename: `${table.name}.zip` }
+    default: throw new RangeError(`Unexpected export format: ${String(format)}. Use ${['geojson', 'csv', 'shapefile'].join(', ')}.`)
+  }
+}
