@@ -16,6 +16,7 @@ import { categoryRoutes } from './categories/routes'
 import { districtRoutes } from './districts/routes'
 import { importRoutes } from './imports/routes'
 import { jobRoutes } from './jobs/routes'
+import { patrolRoutes } from './patrol/routes'
 import { isSampleLoaded } from './sample/load'
 
 export const webDist = resolve(dirname(fileURLToPath(import.meta.url)), '../web/dist')
@@ -49,7 +50,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
   await app.register(swagger, {
     openapi: {
       info: { title: 'Wangge 网格 API', version: VERSION, description: 'GIS analytics for urban grid management: unit cells, cases, hotspots, patrol and responsibility grids. Errors are application/problem+json with a stable `code`.' },
-      tags: ['health', 'districts', 'categories', 'cases', 'imports', 'basemap', 'jobs'].map((name) => ({ name })),
+      tags: ['health', 'districts', 'categories', 'cases', 'imports', 'basemap', 'jobs', 'patrol'].map((name) => ({ name })),
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -75,7 +76,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
       basemap_url: ctx.config.basemapUrl ?? null,
     }
   })
-  for (const routes of [districtRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes]) {
+  for (const routes of [districtRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes, patrolRoutes]) {
     await routes(app, ctx)
   }
   if (existsSync(webDist)) {

@@ -7,6 +7,7 @@ import { importDistricts } from '../districts/import'
 import { importBasemap } from '../basemap/import'
 import { importCases } from '../cases/import/service'
 import type { ProgressFn } from '../jobs/jobs'
+import { loadSamplePatrol } from '../patrol/sample'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const taxonomyFile = resolve(root, 'data/taxonomy/categories.csv')
@@ -25,7 +26,8 @@ export async function isSampleLoaded(db: Database): Promise<boolean> {
 }
 
 /**
- * Loads the bundled sample city (望格区) once: boundaries, base map, one year of cases. Every
+ * Loads the bundled sample city (望格区) once: boundaries, base map, one year of cases, patrol
+ * workers, grids and June's tracks. Every
  * step is its own import, so a failure leaves what was complete and the next start resumes.
  */
 export async function loadSampleCity(db: Database, onProgress?: ProgressFn): Promise<boolean> {
@@ -44,7 +46,8 @@ export async function loadSampleCity(db: Database, onProgress?: ProgressFn): Pro
   const result = await importCases(db, file('cases.csv.gz'), {
     filename: 'data/sample/cases.csv.gz', mapping: { dataset: 'sample', timezone: 'Asia/Shanghai' }, onProgress,
   })
-  await db.knex('app_state').insert({ key: 'sample_loaded', value: JSON.stringify({ cases: result.counts }) })
+  const patrol = await loadSamplePatrol(db, sampleDir, 'sample', onProgress)
+  await db.knex('app_state').insert({ key: 'sample_loaded', value: JSON.stringify({ cases: result.counts, patrol }) })
     .onConflict('key').merge()
   return true
 }
