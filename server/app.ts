@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { App, AppContext } from './http/context'
 import { Problem, problemHandler } from './http/problem'
+import { analysisRoutes } from './analyses/routes'
 import { basemapRoutes } from './basemap/routes'
 import { caseRoutes } from './cases/routes'
 import { categoryRoutes } from './categories/routes'
@@ -50,7 +51,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
   await app.register(swagger, {
     openapi: {
       info: { title: 'Wangge 网格 API', version: VERSION, description: 'GIS analytics for urban grid management: unit cells, cases, hotspots, patrol and responsibility grids. Errors are application/problem+json with a stable `code`.' },
-      tags: ['health', 'districts', 'categories', 'cases', 'imports', 'basemap', 'jobs', 'patrol'].map((name) => ({ name })),
+      tags: ['health', 'districts', 'categories', 'cases', 'imports', 'basemap', 'jobs', 'analyses', 'patrol'].map((name) => ({ name })),
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -76,7 +77,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
       basemap_url: ctx.config.basemapUrl ?? null,
     }
   })
-  for (const routes of [districtRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes, patrolRoutes]) {
+  for (const routes of [districtRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes, analysisRoutes, patrolRoutes]) {
     await routes(app, ctx)
   }
   if (existsSync(webDist)) {

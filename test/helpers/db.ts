@@ -4,7 +4,7 @@ import { migrate } from '../../server/db/migrate'
 import { seedTaxonomy } from '../../server/sample/load'
 
 /** Tables holding data (not schema bookkeeping), emptied before each test file. */
-const DATA_TABLES = ['patrol_plan_routes', 'patrol_plans', 'patrol_graph_edges', 'patrol_graph_nodes', 'patrol_graphs', 'patrol_trips', 'patrol_worker_grids', 'patrol_workers', 'zone_cells', 'zones', 'zonings', 'cells', 'layouts', 'cases', 'category_mappings', 'categories', 'imports', 'streets', 'water', 'pois', 'districts', 'app_state']
+const DATA_TABLES = ['patrol_plan_routes', 'patrol_plans', 'patrol_graph_edges', 'patrol_graph_nodes', 'patrol_graphs', 'patrol_trips', 'patrol_worker_grids', 'patrol_workers', 'zone_cells', 'zones', 'zonings', 'analysis_results', 'analyses', 'cells', 'layouts', 'cases', 'category_mappings', 'categories', 'imports', 'streets', 'water', 'pois', 'districts', 'app_state']
 
 /**
  * The run's database (see global-setup.ts), migrated, emptied and seeded with the taxonomy.
