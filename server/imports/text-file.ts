@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { Readable } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 import { createGunzip, gunzipSync } from 'node:zlib'
 import iconv from 'iconv-lite'
 import { createError } from '../shared/errors'
@@ -8,6 +8,8 @@ import { createError } from '../shared/errors'
 export const NotText = createError('WG_NOT_TEXT', '%s does not look like a text file (%s); expected %s', 415)
 
 const SAMPLE_BYTES = 64 * 1024
+/** read and gunzip in 1 MB pieces: 16× fewer chunks for parsers to stitch than the 64 KB default */
+const CHUNK_BYTES = 1 << 20
 
 export type TextEncoding = 'utf8' | 'gbk'
 
@@ -45,6 +47,22 @@ async function headBytes(path: string): Promise<{ bytes: Buffer; gzip: boolean; 
   }
 }
 
+/** Drops a byte-order mark at the start of a decoded text stream. */
+function stripBom(): Transform {
+  let first = true
+  return new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _enc, done) {
+      if (first && chunk.length) {
+        first = false
+        if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
+      }
+      done(null, chunk)
+    },
+  })
+}
+
 /** True when `bytes` decode as UTF-8, allowing a multi-byte character cut at the end. */
 function isUtf8(bytes: Buffer): boolean {
   let end = bytes.length
@@ -80,8 +98,11 @@ export async function openTextFile(path: string, opts: { label: string; expected
     gzip,
     sample,
     stream() {
-      let s: Readable = createReadStream(path)
-      if (gzip) s = s.pipe(createGunzip())
+      let s: Readable = createReadStream(path, { highWaterMark: CHUNK_BYTES })
+      if (gzip) s = s.pipe(createGunzip({ chunkSize: CHUNK_BYTES }))
+      // UTF-8 through Node's own decoder (characters split across chunks are carried over): a
+      // few times faster than iconv-lite's stream, which is kept for GBK.
+      if (encoding === 'utf8') return s.setEncoding('utf8').pipe(stripBom())
       return s.pipe(iconv.decodeStream(encoding, { stripBOM: true })) as unknown as Readable
     },
   }

@@ -27,28 +27,54 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f
 }
 
-/** Offset of `tz` from UTC in ms at the UTC instant `utcMs` (cached per hour). */
-export function zoneOffsetMs(tz: string, utcMs: number): number {
+/**
+ * Offset of one zone from UTC (ms) at a UTC instant, cached per hour. The last hour asked for is
+ * kept outside the map because consecutive rows of an export are mostly in the same hour.
+ */
+function zoneOffsets(tz: string): (utcMs: number) => number {
   let byHour = offsetCache.get(tz)
   if (!byHour) offsetCache.set(tz, (byHour = new Map()))
-  const hour = Math.floor(utcMs / HOUR)
-  let off = byHour.get(hour)
-  if (off === undefined) {
-    const parts = formatterFor(tz).formatToParts(new Date(hour * HOUR))
-    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
-    off = asUtc - hour * HOUR
-    byHour.set(hour, off)
+  const cache = byHour
+  let lastHour = NaN
+  let lastOff = 0
+  return (utcMs) => {
+    const hour = Math.floor(utcMs / HOUR)
+    if (hour === lastHour) return lastOff
+    let off = cache.get(hour)
+    if (off === undefined) {
+      const parts = formatterFor(tz).formatToParts(new Date(hour * HOUR))
+      const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
+      const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+      off = asUtc - hour * HOUR
+      cache.set(hour, off)
+    }
+    lastHour = hour
+    lastOff = off
+    return off
   }
-  return off
+}
+
+const zoneOffsetFns = new Map<string, (utcMs: number) => number>()
+function offsetsOf(tz: string): (utcMs: number) => number {
+  let f = zoneOffsetFns.get(tz)
+  if (!f) zoneOffsetFns.set(tz, (f = zoneOffsets(tz)))
+  return f
+}
+
+/** Offset of `tz` from UTC in ms at the UTC instant `utcMs` (cached per hour). */
+export function zoneOffsetMs(tz: string, utcMs: number): number {
+  return offsetsOf(tz)(utcMs)
 }
 
 /** Epoch ms of a wall-clock time in `tz` (the earlier instant when a DST change repeats it). */
 export function wallTimeToEpoch(tz: string, y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
+  return wallTimeIn(offsetsOf(tz), y, mo, d, h, mi, s, ms)
+}
+
+function wallTimeIn(offset: (utcMs: number) => number, y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
   const naive = Date.UTC(y, mo - 1, d, h, mi, s, ms)
-  const first = naive - zoneOffsetMs(tz, naive)
-  const second = naive - zoneOffsetMs(tz, first)
-  return second
+  const first = naive - offset(naive)
+  return naive - offset(first)
 }
 
 export type TimeParser = (text: string) => number | null
@@ -60,10 +86,12 @@ const CHINESE = /^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[时:](\d{1,2
 // US exports (Boston 311): 01/11/2015 12:19:31 AM
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function valid(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false
-  const dim = new Date(Date.UTC(y, mo, 0)).getUTCDate()
-  return d <= dim
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  return d <= DAYS_IN_MONTH[mo - 1] + (leap ? 1 : 0)
 }
 
 /**
@@ -73,23 +101,24 @@ function valid(y: number, mo: number, d: number, h: number, mi: number, s: numbe
  */
 export function timeParser(format: string, tz: string): TimeParser {
   assertTimeZone(tz)
+  const offset = offsetsOf(tz)
   const iso: TimeParser = (text) => {
     const m = ISO_LIKE.exec(text)
     if (!m) return null
-    const [y, mo, d, h, mi, s] = [+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)]
+    const y = +m[1], mo = +m[2], d = +m[3], h = +(m[4] ?? 0), mi = +(m[5] ?? 0), s = +(m[6] ?? 0)
     if (!valid(y, mo, d, h, mi, s)) return null
     const ms = m[7] ? Math.round(Number('0.' + m[7]) * 1000) : 0
     if (m[8]) {
       const off = m[8] === 'Z' ? 0 : (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(-2))) * 60_000
       return Date.UTC(y, mo - 1, d, h, mi, s, ms) - off
     }
-    return wallTimeToEpoch(tz, y, mo, d, h, mi, s, ms)
+    return wallTimeIn(offset, y, mo, d, h, mi, s, ms)
   }
   const zh: TimeParser = (text) => {
     const m = CHINESE.exec(text)
     if (!m) return null
-    const [y, mo, d, h, mi, s] = [+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)]
-    return valid(y, mo, d, h, mi, s) ? wallTimeToEpoch(tz, y, mo, d, h, mi, s) : null
+    const y = +m[1], mo = +m[2], d = +m[3], h = +(m[4] ?? 0), mi = +(m[5] ?? 0), s = +(m[6] ?? 0)
+    return valid(y, mo, d, h, mi, s) ? wallTimeIn(offset, y, mo, d, h, mi, s) : null
   }
   const us: TimeParser = (text) => {
     const m = US.exec(text)
@@ -100,8 +129,8 @@ export function timeParser(format: string, tz: string): TimeParser {
       const pm = m[7][0] === 'P' || m[7][0] === 'p'
       h = (h % 12) + (pm ? 12 : 0)
     }
-    const [y, mo, d, mi, s] = [+m[3], +m[1], +m[2], +(m[5] ?? 0), +(m[6] ?? 0)]
-    return valid(y, mo, d, h, mi, s) ? wallTimeToEpoch(tz, y, mo, d, h, mi, s) : null
+    const y = +m[3], mo = +m[1], d = +m[2], mi = +(m[5] ?? 0), s = +(m[6] ?? 0)
+    return valid(y, mo, d, h, mi, s) ? wallTimeIn(offset, y, mo, d, h, mi, s) : null
   }
   const epoch = (scale: number): TimeParser => (text) => {
     const v = Number(text)

@@ -112,6 +112,7 @@ export async function importCases(
     : await parseCaseCsv(file, ctx)
   const rows = parsed.rowNo.length + report.rejectedRows
 
+  progress({ phase: 'converting', done: 0, total: rows })
   const { lon, lat } = declaredToWgs84(crs, Float64Array.from(parsed.x), Float64Array.from(parsed.y))
   let accepted = parsed
   let keptLon = lon
@@ -168,6 +169,7 @@ export async function importCases(
       errors_csv: `/api/imports/${importId}/errors.csv`,
       seconds: (performance.now() - t0) / 1000,
     }
+    progress({ phase: 'recording', done: rows, total: rows })
     await recordImportDone(db, importId, report, result.counts)
     progress({ phase: 'done', done: rows, total: rows })
     return result

@@ -13,6 +13,5 @@ CREATE TEMP TABLE case_staging (
   address        text,
   lon            double precision NOT NULL,
   lat            double precision NOT NULL,
-  attrs          jsonb,
-  outside        boolean NOT NULL DEFAULT false
+  attrs          jsonb
 ) ON COMMIT DROP;

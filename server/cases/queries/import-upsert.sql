@@ -1,26 +1,30 @@
 -- Moves staged cases into `cases`. A case already stored with identical values is left alone
 -- (re-importing a file changes nothing); changed values (a case closed since) are updated.
--- Missing due times default to the category's deadline. Each case gets the community that covers it.
+-- Missing due times default to the category's deadline. Community, outside and stacked come from
+-- the per-coordinate tables filled before (import-points, -flag-outside, -communities, -stacks).
+-- Returns how many cases were inserted and how many updated.
 -- $1 dataset   $2 declared CRS   $3 import id.   SRID 4326.
-INSERT INTO cases AS c (dataset, external_id, category_code, source, reported_at, dispatched_at, due_at, closed_at,
-                        status, address, geom, declared_crs, community_id, attrs, import_id)
-SELECT $1, s.external_id, s.category_code, s.source, s.reported_at, s.dispatched_at,
-       COALESCE(s.due_at, s.reported_at + make_interval(secs => k.deadline_hours * 3600)),
-       s.closed_at, s.status, s.address, p.geom, $2,
-       (SELECT d.id FROM districts d WHERE d.level = 'community' AND ST_Covers(d.geom, p.geom) ORDER BY d.id LIMIT 1),
-       COALESCE(s.attrs, '{}'::jsonb), $3
-FROM case_staging s
-JOIN categories k ON k.code = s.category_code
-CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS geom) p
-WHERE NOT s.outside
-ON CONFLICT (dataset, external_id) DO UPDATE SET
-  category_code = EXCLUDED.category_code, source = EXCLUDED.source, reported_at = EXCLUDED.reported_at,
-  dispatched_at = EXCLUDED.dispatched_at, due_at = EXCLUDED.due_at, closed_at = EXCLUDED.closed_at,
-  status = EXCLUDED.status, address = EXCLUDED.address, geom = EXCLUDED.geom, declared_crs = EXCLUDED.declared_crs,
-  community_id = EXCLUDED.community_id, attrs = EXCLUDED.attrs, import_id = EXCLUDED.import_id
-WHERE (c.category_code, c.source, c.reported_at, c.dispatched_at, c.due_at, c.closed_at, c.status, c.address,
-       ST_AsBinary(c.geom), c.attrs)
-  IS DISTINCT FROM
-      (EXCLUDED.category_code, EXCLUDED.source, EXCLUDED.reported_at, EXCLUDED.dispatched_at, EXCLUDED.due_at,
-       EXCLUDED.closed_at, EXCLUDED.status, EXCLUDED.address, ST_AsBinary(EXCLUDED.geom), EXCLUDED.attrs)
-RETURNING (xmax = 0) AS inserted;
+WITH up AS (
+  INSERT INTO cases AS c (dataset, external_id, category_code, source, reported_at, dispatched_at, due_at, closed_at,
+                          status, address, geom, declared_crs, community_id, stacked, attrs, import_id)
+  SELECT $1, s.external_id, s.category_code, s.source, s.reported_at, s.dispatched_at,
+         COALESCE(s.due_at, s.reported_at + make_interval(secs => k.deadline_hours * 3600)),
+         s.closed_at, s.status, s.address, p.geom, $2, p.community_id, st.cases IS NOT NULL,
+         COALESCE(s.attrs, '{}'::jsonb), $3
+  FROM case_staging s
+  JOIN case_points p ON p.lon = s.lon AND p.lat = s.lat
+  JOIN categories k ON k.code = s.category_code
+  LEFT JOIN case_stacks st ON st.lon = s.lon AND st.lat = s.lat
+  WHERE NOT p.outside
+  ON CONFLICT (dataset, external_id) DO UPDATE SET
+    category_code = EXCLUDED.category_code, source = EXCLUDED.source, reported_at = EXCLUDED.reported_at,
+    dispatched_at = EXCLUDED.dispatched_at, due_at = EXCLUDED.due_at, closed_at = EXCLUDED.closed_at,
+    status = EXCLUDED.status, address = EXCLUDED.address, geom = EXCLUDED.geom, declared_crs = EXCLUDED.declared_crs,
+    community_id = EXCLUDED.community_id, attrs = EXCLUDED.attrs, import_id = EXCLUDED.import_id
+  WHERE (c.category_code, c.source, c.reported_at, c.dispatched_at, c.due_at, c.closed_at, c.status, c.address, c.geom, c.attrs)
+    IS DISTINCT FROM
+        (EXCLUDED.category_code, EXCLUDED.source, EXCLUDED.reported_at, EXCLUDED.dispatched_at, EXCLUDED.due_at,
+         EXCLUDED.closed_at, EXCLUDED.status, EXCLUDED.address, EXCLUDED.geom, EXCLUDED.attrs)
+  RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up;
