@@ -17,6 +17,7 @@ import { categoryRoutes } from './categories/routes'
 import { districtRoutes } from './districts/routes'
 import { importRoutes } from './imports/routes'
 import { jobRoutes } from './jobs/routes'
+import { layoutRoutes } from './layouts/routes'
 import { patrolRoutes } from './patrol/routes'
 import { isSampleLoaded } from './sample/load'
 
@@ -51,7 +52,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
   await app.register(swagger, {
     openapi: {
       info: { title: 'Wangge 网格 API', version: VERSION, description: 'GIS analytics for urban grid management: unit cells, cases, hotspots, patrol and responsibility grids. Errors are application/problem+json with a stable `code`.' },
-      tags: ['health', 'districts', 'categories', 'cases', 'imports', 'basemap', 'jobs', 'analyses', 'patrol'].map((name) => ({ name })),
+      tags: ['health', 'districts', 'layouts', 'categories', 'cases', 'imports', 'basemap', 'jobs', 'analyses', 'patrol'].map((name) => ({ name })),
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -77,7 +78,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
       basemap_url: ctx.config.basemapUrl ?? null,
     }
   })
-  for (const routes of [districtRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes, analysisRoutes, patrolRoutes]) {
+  for (const routes of [districtRoutes, layoutRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes, analysisRoutes, patrolRoutes]) {
     await routes(app, ctx)
   }
   if (existsSync(webDist)) {

@@ -3,7 +3,8 @@
  * pipeline, one transaction), listing, reading, deleting. Every layout is kept as drawn: new
  * parameters make a new layout.
  */
-import type { MultiPolygon, Polygon } from 'geojson'
+import type { Geometry, MultiPolygon, Polygon } from 'geojson'
+import type { ExportTable } from '../exports'
 import type { Database } from '../db/connect'
 import type { ProgressFn } from '../jobs/jobs'
 import { BadParameter, NotFound } from '../shared/errors'
@@ -140,3 +141,94 @@ export async function deleteLayout(db: Database, id: number): Promise<void> {
   if (!n) throw NotFound('layout', id)
 }
 
+
+interface CellRow { idx: number; code: string; community_id: number | null; community: string | null; community_code: string | null; area_m2: number; neighbours: number[]; h3: string[]; geometry: string }
+
+async function cellRows(db: Database, id: number): Promise<CellRow[]> {
+  await getLayout(db, id)
+  return (await db.knex.raw(
+    `SELECT c.idx, c.code, c.community_id, d.name_zh AS community, d.full_code AS community_code, c.area_m2, c.neighbours, c.h3,
+            ST_AsGeoJSON(c.geom, 7) AS geometry
+     FROM cells c LEFT JOIN districts d ON d.id = c.community_id
+     WHERE c.layout_id = ? ORDER BY c.idx`, [id])).rows as CellRow[]
+}
+
+/** A layout's cells as a GeoJSON FeatureCollection (WGS84), idx order. */
+export async function layoutCellsGeoJson(db: Database, id: number): Promise<string> {
+  const rows = await cellRows(db, id)
+  const features = rows.map((r) =>
+    `{"type":"Feature","id":${r.idx},"geometry":${r.geometry},"properties":${JSON.stringify({
+      idx: r.idx, code: r.code, community_id: r.community_id, community: r.community, area_m2: Math.round(r.area_m2 * 100) / 100, neighbours: r.neighbours, h3: r.h3,
+    })}}`)
+  return `{"type":"FeatureCollection","layout_id":${id},"features":[${features.join(',')}]}`
+}
+
+/** A layout's cells as an export table (Chinese column names; see server/exports). */
+export async function layoutExportTable(db: Database, id: number): Promise<ExportTable> {
+  const rows = await cellRows(db, id)
+  return {
+    name: `layout-${id}`,
+    fields: [
+      { name: '编码', type: 'string' }, { name: '序号', type: 'integer' }, { name: '社区', type: 'string' },
+      { name: '社区编码', type: 'string' }, { name: '面积_m2', type: 'number' }, { name: '邻接', type: 'string' }, { name: 'h3', type: 'string' },
+    ],
+    rows: rows.map((r) => ({
+      geometry: JSON.parse(r.geometry) as Geometry,
+      properties: {
+        编码: r.code, 序号: r.idx, 社区: r.community, 社区编码: r.community_code, 面积_m2: Math.round(r.area_m2 * 100) / 100,
+        邻接: r.neighbours.join(' '), h3: r.h3.join(' '),
+      },
+    })),
+  }
+}
+
+/** Cases-per-cell summary of one layout. */
+export interface CaseLoad {
+  cells: number
+  cases: number
+  mean: number
+  median: number
+  p90: number
+  max: number
+  /** share of cells without any case */
+  empty_share: number
+  /** share of cases in the busiest 10% of cells */
+  top10_share: number
+}
+
+function caseLoad(counts: number[]): CaseLoad {
+  const s = [...counts].sort((a, b) => a - b)
+  const n = s.length
+  const total = s.reduce((a, b) => a + b, 0)
+  const q = (p: number) => (n ? s[Math.min(n - 1, Math.floor(p * (n - 1)))] : 0)
+  const top = Math.max(1, Math.ceil(n / 10))
+  const topSum = s.slice(n - top).reduce((a, b) => a + b, 0)
+  return {
+    cells: n, cases: total, mean: n ? total / n : 0, median: n % 2 ? s[(n - 1) / 2] : n ? (s[n / 2 - 1] + s[n / 2]) / 2 : 0,
+    p90: q(0.9), max: n ? s[n - 1] : 0, empty_share: n ? s.filter((c) => c === 0).length / n : 0, top10_share: total ? topSum / total : 0,
+  }
+}
+
+/**
+ * Compares two layouts: cell counts, area statistics and how cases spread over cells (cases
+ * not flagged as stacked geocoder-fallback points; all dates).
+ */
+export async function compareLayouts(db: Database, a: number, b: number) {
+  const [la, lb] = [await getLayout(db, a), await getLayout(db, b)]
+  const counts = async (id: number) => ((await db.knex.raw(
+    `SELECT c.idx, count(k.id)::int AS n FROM cells c
+     LEFT JOIN cases k ON ST_Intersects(c.geom, k.geom) AND NOT k.stacked
+     WHERE c.layout_id = ? GROUP BY c.idx ORDER BY c.idx`, [id])).rows as Array<{ n: number }>).map((r) => r.n)
+  const [ca, cb] = [caseLoad(await counts(a)), caseLoad(await counts(b))]
+  const side = (l: LayoutView, c: CaseLoad) => ({ id: l.id, name: l.name, kind: l.kind, cell_count: l.cell_count, area: (l.stats as LayoutStats).area, cases_per_cell: c })
+  return {
+    a: side(la, ca), b: side(lb, cb),
+    change: {
+      cell_count_ratio: la.cell_count ? lb.cell_count / la.cell_count : null,
+      median_area_ratio: (la.stats as LayoutStats).area?.median_m2 ? (lb.stats as LayoutStats).area.median_m2 / (la.stats as LayoutStats).area.median_m2 : null,
+      mean_cases_per_cell_ratio: ca.mean ? cb.mean / ca.mean : null,
+      empty_share_difference: cb.empty_share - ca.empty_share,
+      top10_share_difference: cb.top10_share - ca.top10_share,
+    },
+  }
+}
