@@ -19,6 +19,7 @@ import { importRoutes } from './imports/routes'
 import { jobRoutes } from './jobs/routes'
 import { layoutRoutes } from './layouts/routes'
 import { patrolRoutes } from './patrol/routes'
+import { zoneRoutes } from './zones/routes'
 import { isSampleLoaded } from './sample/load'
 
 export const webDist = resolve(dirname(fileURLToPath(import.meta.url)), '../web/dist')
@@ -52,7 +53,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
   await app.register(swagger, {
     openapi: {
       info: { title: 'Wangge 网格 API', version: VERSION, description: 'GIS analytics for urban grid management: unit cells, cases, hotspots, patrol and responsibility grids. Errors are application/problem+json with a stable `code`.' },
-      tags: ['health', 'districts', 'layouts', 'categories', 'cases', 'imports', 'basemap', 'jobs', 'analyses', 'patrol'].map((name) => ({ name })),
+      tags: ['health', 'districts', 'layouts', 'categories', 'cases', 'imports', 'basemap', 'jobs', 'analyses', 'patrol', 'zones'].map((name) => ({ name })),
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -78,7 +79,7 @@ export async function buildApp(ctx: AppContext, opts: FastifyServerOptions = {})
       basemap_url: ctx.config.basemapUrl ?? null,
     }
   })
-  for (const routes of [districtRoutes, layoutRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes, analysisRoutes, patrolRoutes]) {
+  for (const routes of [districtRoutes, layoutRoutes, categoryRoutes, caseRoutes, basemapRoutes, importRoutes, jobRoutes, analysisRoutes, patrolRoutes, zoneRoutes]) {
     await routes(app, ctx)
   }
   if (existsSync(webDist)) {

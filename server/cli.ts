@@ -21,9 +21,10 @@ import { print, progressBar, withDb } from './cli/support'
 import { layoutCommands } from './layouts/cli'
 import { analysisCommands } from './analyses/cli'
 import { patrolCommands } from './patrol/cli'
+import { zoneCommands } from './zones/cli'
 
 /** Each capability's commands, registered from its own folder (server/<capability>/cli.ts). */
-const capabilityCommands: Array<(program: Command) => void> = [layoutCommands, analysisCommands, patrolCommands]
+const capabilityCommands: Array<(program: Command) => void> = [layoutCommands, analysisCommands, patrolCommands, zoneCommands]
 
 const program = new Command('wangge').description('Wangge 网格 — GIS analytics for urban grid management')
 const imp = program.command('import').description('import data files (same implementation as the HTTP API)')

@@ -13,6 +13,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import type { Feature } from 'geojson'
 import type { CaseFilter } from '../cases/filters'
 import type { Database } from '../db/connect'
+import type { ExportTable } from '../exports'
 import { giBin, giStar } from '../hotspots/core/gi-star'
 import { parseDeclaredCrs } from '../imports/crs'
 import { geometryToWgs84, prop, readFeatureFile } from '../imports/geojson'
@@ -28,6 +29,7 @@ import { ZoningInfeasibleError } from './core/validate'
 import * as repo from './repository'
 import { runZoning } from './run'
 import type { CurrentImportOptions, WorkloadDefinition, ZoningRequest } from './schema'
+import { summaryHtml } from './summary'
 import { cellWorkload, type CellWorkload } from './workload'
 
 /** Street classes zones may not cross when `cross_streets` is false and none are named. */
@@ -752,4 +754,59 @@ function checkCodes(label: string, codes: string[], where: (i: number) => string
     else seen.set(c, i)
   })
   if (bad.length) throw new AppError('WG_BAD_GRID_CODES', `${label}: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? ' …' : ''}. Every grid needs its own code; nothing was imported.`, 422, { problems: bad })
+}
+
+// ───────────────────────────── exports ─────────────────────────────
+
+/**
+ * The zones of a zoning dissolved into one polygon each, as an export table (GeoJSON, Shapefile,
+ * CSV through server/exports): code (community code + 2-digit grid number), name, community,
+ * worker, cells, cases, workload and its share of the mean, compactness.
+ */
+export async function zoningExportTable(db: Database, id: number): Promise<ExportTable> {
+  const z = await getZoning(db, id)
+  const polygons = await repo.zonePolygons(db, id)
+  const byZone = new Map(z.zones.map((r) => [r.zone, r]))
+  return {
+    name: `zones_${id}`,
+    fields: [
+      { name: 'code', type: 'string' }, { name: 'name_zh', type: 'string' }, { name: 'zone', type: 'integer' },
+      { name: 'community', type: 'string' }, { name: 'comm_name', type: 'string' }, { name: 'worker_id', type: 'string' },
+      { name: 'cells', type: 'integer' }, { name: 'cases', type: 'integer' }, { name: 'workload', type: 'number' },
+      { name: 'share', type: 'number' }, { name: 'compact', type: 'number' },
+    ],
+    rows: polygons.map((p) => ({
+      geometry: p.geometry as ExportTable['rows'][number]['geometry'],
+      properties: {
+        code: p.code, name_zh: p.name_zh, zone: p.zone, community: p.community_code, comm_name: p.community_name,
+        worker_id: p.worker_id, cells: p.cells, cases: p.cases, workload: round(p.workload, 4),
+        share: byZone.get(p.zone)?.share ?? null, compact: byZone.get(p.zone)?.compactness ?? null,
+      },
+    })),
+  }
+}
+
+/** The printable Chinese summary (HTML), compared with the layout's latest current zoning when there is one. */
+export async function zoningSummary(db: Database, id: number): Promise<string> {
+  const z = await getZoning(db, id)
+  const polygons = await repo.zonePolygons(db, id)
+  const layout = await repo.findLayout(db, z.layout_id)
+  const currentId = z.kind === 'proposal' ? ((z.params.current_id as number | null) ?? (await repo.latestCurrentZoning(db, z.layout_id))) : undefined
+  const comparison = currentId ? await compareZonings(db, currentId, id) : null
+  return summaryHtml(z, polygons, comparison, layout?.name ?? '')
+}
+
+// ───────────────────────────── sample city ─────────────────────────────
+
+/**
+ * The sample city's current responsibility grids (data/sample/grids.geojson, 44 grids) as the
+ * current zoning of the sample district's first ready layout. Returns null when there is no such
+ * layout yet or it already has a current zoning.
+ */
+export async function importSampleGrids(db: Database, gridsFile: string, progress?: ProgressFn): Promise<CurrentImportResult | null> {
+  const layout = await db.knex('layouts as l').join('districts as d', 'd.id', 'l.scope_id')
+    .where({ 'l.status': 'ready', 'd.level': 'district' }).orderBy('l.id').first('l.id')
+  if (!layout) return null
+  if (await repo.latestCurrentZoning(db, layout.id)) return null
+  return importCurrentZoning(db, gridsFile, { layout_id: layout.id, name: '现状责任网格', filename: 'data/sample/grids.geojson' }, progress)
 }
