@@ -121,3 +121,80 @@ report({
   bench: 'coverage', figure: 'cell + street coverage', value: total, unit: 'ms', cpuMs: cellRun.cpuMs + streetRun.cpuMs,
   target: `< ${TARGET_MS} ms`, met: total < TARGET_MS, fixesPerSecond: Math.round(trips.x.length / (total / 1000)), ...meta,
 })
+
+// The same data through the service, as GET /api/patrol/coverage runs it: cells, streets and the
+// cleaned trips stored in a fresh embedded database (or DATABASE_URL), then patrolCoverage reads
+// the trips back (WKB → typed arrays), projects, covers and rolls up. Target: < 5 s in total.
+{
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir, loadavg } = await import('node:os')
+  const { join } = await import('node:path')
+  const { openDatabase } = await import('../../server/db/connect')
+  const { migrate } = await import('../../server/db/migrate')
+  const { ensureWorkers, insertTrips } = await import('../../server/patrol/repository')
+  const { encodeTripWkb } = await import('../../server/patrol/trip-wkb')
+  const { patrolCoverage } = await import('../../server/patrol/coverage-service')
+  const { dayLabel } = await import('../../server/patrol/core/tracks-clean')
+  const dir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'wangge-bench-coverage-'))
+  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: dir ?? '' })
+  try {
+    await migrate(db.knex)
+    const lonlat = (x: number, y: number) => proj.inversePoint(x, y)
+    const ring = (pts: ArrayLike<ArrayLike<number>>) => Array.from(pts, (p) => lonlat(p[0], p[1]))
+    const [w0, s0] = lonlat(X0, Y0)
+    const [e0, n0] = lonlat(X0 + SIDE, Y0 + SIDE)
+    const box = JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[w0, s0], [e0, s0], [e0, n0], [w0, n0], [w0, s0]]]] })
+    const [{ id: districtId }] = await db.knex('districts').insert({ level: 'district', code: '990099', full_code: '990099', name_zh: '基准区', geom: db.knex.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [box]), area_m2: SIDE * SIDE }).returning('id')
+    const [{ id: layoutId }] = await db.knex('layouts').insert({ name: 'bench 100 m', kind: 'square', scope_id: districtId, status: 'ready', cell_count: cells.length }).returning('id')
+    for (let a = 0; a < cells.length; a += 2000) {
+      const part = cells.slice(a, a + 2000)
+      await db.knex.raw(
+        `INSERT INTO cells (layout_id, idx, code, geom, area_m2, centroid)
+         SELECT :layout, u.idx, 'B' || u.idx, g, ST_Area(g::geography), ST_Centroid(g)
+         FROM unnest(CAST(:idx AS integer[]), CAST(:geom AS text[])) AS u(idx, geom)
+         CROSS JOIN LATERAL (SELECT ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.geom), 4326)) AS g) x`,
+        { layout: layoutId, idx: part.map((c) => Number(c.id)), geom: part.map((c) => JSON.stringify({ type: 'Polygon', coordinates: c.rings.map(ring) })) })
+    }
+    await db.knex.raw(
+      `INSERT INTO streets (network, geom, length_m)
+       SELECT 'bench', g, ST_Length(g::geography) FROM unnest(CAST(:geom AS text[])) AS u(geom)
+       CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromGeoJSON(u.geom), 4326) AS g) x`,
+      { geom: streets.map((s) => JSON.stringify({ type: 'LineString', coordinates: ring(s.coords) })) })
+    const ids = await ensureWorkers(db.knex, cleaned.fixes.workers)
+    const f = cleaned.fixes
+    const rows = []
+    let firstDay = Infinity
+    let lastDay = -Infinity
+    for (let k = 0; k + 1 < cleaned.trips.offsets.length; k++) {
+      const s = cleaned.trips.offsets[k], e = cleaned.trips.offsets[k + 1]
+      firstDay = Math.min(firstDay, cleaned.trips.day[k])
+      lastDay = Math.max(lastDay, cleaned.trips.day[k])
+      rows.push({
+        workerId: ids.get(f.workers[cleaned.trips.worker[k]])!, day: dayLabel(cleaned.trips.day[k]), startedAt: new Date(f.t[s]).toISOString(),
+        endedAt: new Date(f.t[e - 1]).toISOString(), fixes: e - s, lengthM: 0, wkb: encodeTripWkb(f.lon, f.lat, f.t, s, e),
+      })
+    }
+    const t0 = performance.now()
+    await insertTrips(db.knex, rows, null)
+    report({ bench: 'coverage', figure: 'store 1M fixes as trips (service path)', value: Math.round(performance.now() - t0), unit: 'ms', database: db.kind, trips: rows.length })
+
+    const q = { layout: layoutId, from: dayLabel(firstDay), to: dayLabel(lastDay), network: 'bench' }
+    await patrolCoverage(db, q) // warm-up: JIT and the database's caches
+    const marks: Array<[string, number]> = []
+    const c0 = process.cpuUsage()
+    const t1 = performance.now()
+    const result = await patrolCoverage(db, q, (p) => { if (marks.at(-1)?.[0] !== p.phase) marks.push([p.phase, performance.now()]) })
+    const wall = performance.now() - t1
+    const cpu = process.cpuUsage(c0)
+    const phases: Record<string, number> = {}
+    marks.forEach(([phase, t], i) => { phases[phase] = Math.round((marks[i + 1]?.[1] ?? t1 + wall) - t) })
+    report({
+      bench: 'coverage', figure: 'coverage through the service (DB read + cells + streets + roll-ups)', value: Math.round(wall), unit: 'ms',
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000), load: Math.round(loadavg()[0] * 10) / 10, target: `< ${TARGET_MS} ms`, met: wall < TARGET_MS,
+      database: db.kind, fixes: result.fixes, cells: result.summary.cells, phases,
+    })
+  } finally {
+    await db.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  }
+}
