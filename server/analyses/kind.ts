@@ -15,13 +15,15 @@ import type { LayoutInfo } from './repository'
  * - `districts`: column `district_id` holds a districts id (community or street boundaries);
  * - `grid`: columns `row`, `col` index square cells of a north-up grid in a metric CRS, whose
  *   top-left corner is (originX, originY) and side cellSize metres (KDE rasters, fishnets);
- * - `inline`: column `geometry` holds a GeoJSON geometry in WGS84 (cluster hulls).
+ * - `inline`: column `geometry` holds a GeoJSON geometry in WGS84 (cluster hulls);
+ * - `none`: the rows are not places (an evaluation table); GeoJSON features get a null geometry.
  */
 export type ResultGeometry =
   | { type: 'cells'; layout_id: number }
   | { type: 'districts' }
   | { type: 'grid'; epsg: number; originX: number; originY: number; cellSize: number; width: number; height: number }
   | { type: 'inline' }
+  | { type: 'none' }
 
 /** A result as equal-length columns (compact in jsonb: no key repeated per row). */
 export interface ResultTable {

@@ -7,13 +7,17 @@ import type { AnalysisKind } from './kind'
 import { cellStatsKind } from './kinds/cell-stats'
 import { dbscanKind } from './kinds/dbscan'
 import { densityKind } from './kinds/density'
+import { emergingHotspotsKind } from './kinds/emerging-hotspots'
+import { forecastEvaluationKind } from './kinds/forecast-evaluation'
 import { giStarKind } from './kinds/gi-star'
 import { hdbscanKind } from './kinds/hdbscan'
 import { localMoranKind } from './kinds/local-moran'
 import { optimizedHotspotsKind } from './kinds/optimized-hotspots'
+import { patrolEffectKind } from './kinds/patrol-effect'
 
 export const KINDS: readonly AnalysisKind[] = [
   cellStatsKind, giStarKind, optimizedHotspotsKind, localMoranKind, dbscanKind, hdbscanKind, densityKind,
+  emergingHotspotsKind, forecastEvaluationKind, patrolEffectKind,
 ] as unknown as readonly AnalysisKind[]
 
 const byName = new Map(KINDS.map((k) => [k.kind, k]))

@@ -36,6 +36,12 @@ function gridCell(g: Extract<ResultTable['geometry'], { type: 'grid' }>, row: nu
   return { type: 'Polygon', coordinates: [ring] }
 }
 
+/** Corner (row, col) of the grid's cell lattice (row 0 / col 0 the north-west edge) in WGS84 degrees. */
+function gridCorner(g: Extract<ResultTable['geometry'], { type: 'grid' }>, row: number, col: number): [number, number] {
+  const [lon, lat] = projector(g.epsg).inversePoint(g.originX + col * g.cellSize, g.originY - row * g.cellSize)
+  return [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7]
+}
+
 /** Centre of grid cell (row, col) in WGS84 degrees. */
 function gridCentre(g: Extract<ResultTable['geometry'], { type: 'grid' }>, row: number, col: number): [number, number] {
   const [lon, lat] = projector(g.epsg).inversePoint(g.originX + (col + 0.5) * g.cellSize, g.originY - (row + 0.5) * g.cellSize)
@@ -54,6 +60,8 @@ export async function toGeoJson(db: Database, table: ResultTable): Promise<{ typ
     geometryOf = (row) => geoms.get(row.district_id as number)?.geometry ?? null
   } else if (g.type === 'grid') {
     geometryOf = (row) => gridCell(g, row.row as number, row.col as number)
+  } else if (g.type === 'none') {
+    geometryOf = () => null
   } else {
     const col = table.columns.geometry
     geometryOf = (_row, i) => col[i]
@@ -97,7 +105,11 @@ export function toGrid(table: ResultTable, value?: string) {
   for (let i = 0; i < rows.length; i++) values[rows[i] * g.width + cols[i]] = v[i]
   return {
     value: name, width: g.width, height: g.height,
-    georef: { epsg: g.epsg, crs: projector(g.epsg).name, origin_x: g.originX, origin_y: g.originY, cell_size: g.cellSize, note: 'origin is the north-west corner; row 0 is the northernmost' },
+    georef: {
+      epsg: g.epsg, crs: projector(g.epsg).name, origin_x: g.originX, origin_y: g.originY, cell_size: g.cellSize, note: 'origin is the north-west corner; row 0 is the northernmost',
+      // the raster's outer corners in WGS84 lon/lat, so a map can place it without a projection library
+      corners_wgs84: { nw: gridCorner(g, 0, 0), ne: gridCorner(g, 0, g.width), se: gridCorner(g, g.height, g.width), sw: gridCorner(g, g.height, 0) },
+    },
     encoding: 'float32-le-base64',
     values: Buffer.from(values.buffer).toString('base64'),
   }

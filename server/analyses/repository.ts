@@ -18,6 +18,7 @@ const Q = {
   unitStats: sql('unit-stats'),
   unitStreetLength: sql('unit-street-length'),
   casePoints: sql('case-points'),
+  caseCells: sql('case-cells'),
   cellGeoJson: sql('cell-geojson'),
   districtGeoJson: sql('district-geojson'),
 }
@@ -168,6 +169,33 @@ export async function loadCasePoints(db: Database, filters: CaseFilter, asOf: Da
     p.onTime[i] = r.on_time
   }
   return p
+}
+
+/** Filtered cases that lie in a cell of the layout: cell idx, report time and position, case id order. */
+export interface CaseCells {
+  n: number
+  /** cell idx per case */
+  cell: Int32Array
+  /** report time, epoch ms */
+  t: Float64Array
+  /** WGS84 degrees */
+  lon: Float64Array
+  lat: Float64Array
+}
+
+export async function loadCaseCells(db: Database, layoutId: number, filters: CaseFilter): Promise<CaseCells> {
+  const { rows } = await db.knex.raw<{ rows: Array<{ idx: number; t: number | string; lon: number; lat: number }> }>(
+    Q.caseCells, { layout: layoutId, filtered: filteredCases(db.knex, filters) })
+  const n = rows.length
+  const out: CaseCells = { n, cell: new Int32Array(n), t: new Float64Array(n), lon: new Float64Array(n), lat: new Float64Array(n) }
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]
+    out.cell[i] = r.idx
+    out.t[i] = Number(r.t)
+    out.lon[i] = r.lon
+    out.lat[i] = r.lat
+  }
+  return out
 }
 
 export async function cellGeometries(db: Database, layoutId: number): Promise<Array<{ idx: number; code: string; geometry: unknown }>> {

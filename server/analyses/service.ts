@@ -17,7 +17,7 @@ import * as repo from './repository'
 
 /** What a client asks for. */
 export const AnalysisRequest = Type.Object({
-  kind: Type.String({ description: 'cell-stats | gi-star | optimized-hotspots | local-moran | dbscan | hdbscan | density (GET /api/analyses/kinds)' }),
+  kind: Type.String({ description: 'cell-stats | gi-star | optimized-hotspots | local-moran | dbscan | hdbscan | density | emerging-hotspots | forecast-evaluation | patrol-effect (GET /api/analyses/kinds)' }),
   name: Type.Optional(Type.String({ maxLength: 200, description: 'a name to find the run by, e.g. "stalls Q3 2025"' })),
   layout_id: Type.Optional(Type.Integer({ description: 'the unit-cell layout (required by cell-based kinds)' })),
   parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'parameters of the kind; defaults are filled in and stored' })),
