@@ -18,14 +18,14 @@ const Common = {
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'default: kind and parameters, e.g. "方格 10000 m²"' })),
   note: Type.Optional(Type.String({ maxLength: 2000, description: 'author note' })),
   crs: Type.Optional(Type.Integer({ description: 'metric CRS (EPSG 4534–4554 or UTM 326xx/327xx); default chosen from the scope' })),
-  cover_resolution: Type.Optional(Type.Integer({ minimum: 7, maximum: 13, default: DEFAULT_COVER_RESOLUTION, description: 'H3 resolution of each cell\'s H3 cover' })),
+  cover_resolution: Type.Optional(Type.Integer({ minimum: 7, maximum: 13, description: 'H3 resolution of each cell\'s H3 cover; default 11' })),
 }
 
 export const SquareLayoutRequest = Type.Object({
   kind: Type.Literal('square'),
   ...Common,
-  target_area_m2: Type.Optional(Type.Number({ minimum: 100, maximum: 100_000_000, default: DEFAULT_TARGET_AREA_M2, description: 'nominal cell area, m² (a square of side √area)' })),
-  sliver_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: DEFAULT_SLIVER_RATIO, description: 'pieces below this share of the nominal area merge into the neighbour of the same community sharing the longest edge' })),
+  target_area_m2: Type.Optional(Type.Number({ minimum: 100, maximum: 100_000_000, description: 'nominal cell area, m² (a square of side √area); default 10000' })),
+  sliver_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'pieces below this share of the nominal area merge into the neighbour of the same community sharing the longest edge; default 0.3' })),
   origin: Type.Optional(Type.Tuple([Type.Number(), Type.Number()], { description: 'grid origin [x, y] in the metric CRS, metres; default [0, 0] (the CRS origin, reproducible)' })),
 }, { additionalProperties: false })
 export type SquareLayoutRequest = Static<typeof SquareLayoutRequest>
@@ -33,11 +33,11 @@ export type SquareLayoutRequest = Static<typeof SquareLayoutRequest>
 export const H3LayoutRequest = Type.Object({
   kind: Type.Literal('h3'),
   ...Common,
-  resolution: Type.Optional(Type.Integer({ minimum: 9, maximum: 12, default: 10, description: 'H3 resolution: 9 ≈ 105,000 m², 10 ≈ 15,000 m², 11 ≈ 2,150 m², 12 ≈ 307 m²' })),
+  resolution: Type.Optional(Type.Integer({ minimum: 9, maximum: 12, description: 'H3 resolution: 9 ≈ 105,000 m², 10 ≈ 15,000 m², 11 ≈ 2,150 m², 12 ≈ 307 m²; default 10' })),
   containment: Type.Optional(Type.Union([Type.Literal('center'), Type.Literal('overlap')], {
-    default: 'overlap', description: 'center: cells whose centre lies in the scope; overlap: every cell touching the scope',
+    description: 'center: cells whose centre lies in the scope; overlap (default): every cell touching the scope',
   })),
-  clip: Type.Optional(Type.Boolean({ default: true, description: 'clip cells to the scope (then the cells\' union is the scope with containment=overlap)' })),
+  clip: Type.Optional(Type.Boolean({ description: 'clip cells to the scope (default true; then the cells\' union is the scope with containment=overlap)' })),
 }, { additionalProperties: false })
 export type H3LayoutRequest = Static<typeof H3LayoutRequest>
 
@@ -45,9 +45,9 @@ export type H3LayoutRequest = Static<typeof H3LayoutRequest>
 export const StreetLayoutRequest = Type.Object({
   kind: Type.Literal('street'),
   ...Common,
-  target_area_m2: Type.Optional(Type.Number({ minimum: 100, maximum: 100_000_000, default: DEFAULT_TARGET_AREA_M2, description: 'nominal cell area, m²' })),
-  sliver_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: DEFAULT_SLIVER_RATIO })),
-  network: Type.Optional(Type.String({ default: 'default', description: 'street network (streets.network) the cells follow' })),
+  target_area_m2: Type.Optional(Type.Number({ minimum: 100, maximum: 100_000_000, description: 'nominal cell area, m²; default 10000' })),
+  sliver_ratio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'share of the target area below which pieces merge; default 0.3' })),
+  network: Type.Optional(Type.String({ description: 'street network (streets.network) the cells follow; default "default"' })),
   options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'further options of the street algorithm' })),
 }, { additionalProperties: false })
 export type StreetLayoutRequest = Static<typeof StreetLayoutRequest>
