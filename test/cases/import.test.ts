@@ -96,6 +96,73 @@ describe('case import', () => {
     expect(q.lat).toBeCloseTo(30.263, 6)
   })
 
+  test('projected x/y (Gauss-Krüger, EPSG:4549): each accepted row keeps its own position; out-of-range rows are reported with row and column', async () => {
+    const { projector } = await import('../../server/shared/coords')
+    const gk = projector(4549)
+    const west = [120.1531, 30.2612]
+    const east = [120.1677, 30.2688]
+    const middle = [120.1612, 30.2655]
+    const xy = ([lon, lat]: number[]) => gk.forwardPoint(lon, lat).join(',')
+    const csv = ['编号,上报时间,小类,X,Y',
+      `G1,2025-05-01 10:00,0401,${xy(west)}`,
+      'G2,2025-05-01 10:05,0401,9000000000,9000000000', // converts to no position at all
+      `G3,2025-05-01 10:10,0401,${xy(east)}`,
+      'G4,2025-05-01 10:15,0401,500000,-9000000', // a position, but far south of the zone's area of use
+      `G5,2025-05-01 10:20,0401,${xy(middle)}`,
+    ].join('\n')
+    const r = await importCases(db, tempFile('gk.csv', csv), { mapping: { crs: 'EPSG:4549', dataset: 'gk' } })
+    expect(r.counts).toMatchObject({ rows: 5, inserted: 3, rejected: 2 })
+    expect(r.errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [2, 'X/Y', 'WG_COORDINATES_OUT_OF_RANGE'],
+      [4, 'X/Y', 'WG_COORDINATES_OUT_OF_RANGE'],
+    ])
+    expect(r.errors[1].reason).toMatch(/EPSG:4549.*area of use/)
+    const stored = await db.knex('cases as k').leftJoin('districts as d', 'd.id', 'k.community_id').where({ dataset: 'gk' })
+      .select('k.external_id', 'd.name_zh', db.knex.raw('ST_X(k.geom) AS lon, ST_Y(k.geom) AS lat')).orderBy('k.external_id')
+    expect(stored.map((c) => c.external_id)).toEqual(['G1', 'G3', 'G5'])
+    for (const [c, [lon, lat], community] of [[stored[0], west, '西社区'], [stored[1], east, '东社区'], [stored[2], middle, '东社区']] as const) {
+      expect(c.lon).toBeCloseTo(lon, 6)
+      expect(c.lat).toBeCloseTo(lat, 6)
+      expect(c.name_zh).toBe(community)
+    }
+  })
+
+  test('State Plane feet (EPSG:2249): rows keep their own position; far-off x/y that proj4 still converts are reported, not stored', async () => {
+    // a 2 km square district around Boston City Hall
+    const square = { type: 'MultiPolygon', coordinates: [[[[-71.07, 42.35], [-71.05, 42.35], [-71.05, 42.37], [-71.07, 42.37], [-71.07, 42.35]]]] }
+    await importDistricts(db, tempFile('boston.geojson', JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { level: 'district', code: '990001', name_zh: '波士顿测试区' }, geometry: square }],
+    })))
+    const proj4 = (await import('proj4')).default
+    const { parseDeclaredCrs } = await import('../../server/imports/crs')
+    const crs = parseDeclaredCrs('EPSG:2249')
+    const toFeet = (lon: number, lat: number) => proj4('EPSG:4326', crs.kind === 'projected' ? crs.proj4 : '', [lon, lat]).map((v) => v.toFixed(2)).join(',')
+    const points = [[-71.0587, 42.3594], [-71.0552, 42.3601], [-71.0663, 42.3662]]
+    const csv = ['case_id,reported_at,category,easting,northing',
+      `B1,2025-05-01 10:00,0401,${toFeet(points[0][0], points[0][1])}`,
+      'B2,2025-05-01 10:05,0401,1000000000,1000000000', // proj4 turns this into a point near the South Pole
+      `B3,2025-05-01 10:10,0401,${toFeet(points[1][0], points[1][1])}`,
+      'B4,2025-05-01 10:15,0401,-775000,2950000', // sign lost: west of the state
+      `B5,2025-05-01 10:20,0401,${toFeet(points[2][0], points[2][1])}`,
+    ].join('\n')
+    const r = await importCases(db, tempFile('ma.csv', csv), {
+      mapping: { crs: 'EPSG:2249', dataset: 'ma', timezone: 'America/New_York', columns: { lon: 'easting', lat: 'northing' } },
+    })
+    expect(r.counts).toMatchObject({ rows: 5, inserted: 3, rejected: 2 })
+    expect(r.errors.map((e) => [e.row, e.column, e.code, e.value])).toEqual([
+      [2, 'easting/northing', 'WG_COORDINATES_OUT_OF_RANGE', '1000000000 1000000000'],
+      [4, 'easting/northing', 'WG_COORDINATES_OUT_OF_RANGE', '-775000 2950000'],
+    ])
+    const stored = await db.knex('cases').where({ dataset: 'ma' }).orderBy('external_id')
+      .select('external_id', 'declared_crs', db.knex.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+    expect(stored.map((c) => [c.external_id, c.declared_crs])).toEqual([['B1', 'EPSG:2249'], ['B3', 'EPSG:2249'], ['B5', 'EPSG:2249']])
+    stored.forEach((c, i) => {
+      expect(c.lon).toBeCloseTo(points[i][0], 6)
+      expect(c.lat).toBeCloseTo(points[i][1], 6)
+    })
+  })
+
   test('points all offset outside the district warn that the declared CRS is probably wrong', async () => {
     const rows = [HEADER, row('F1', TINY.west - 0.01, 30.265), row('F2', TINY.east + 0.01, 30.265)]
     const r = await importCases(db, tempFile('off.csv', rows.join('\n')), {})

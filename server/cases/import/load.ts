@@ -6,7 +6,6 @@ import type { ParsedCases } from './parse'
 
 const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
 const POINTS = readSql(import.meta.url, '../queries/import-points.sql')
-const COMMUNITIES = readSql(import.meta.url, '../queries/import-communities.sql')
 const STACKS = readSql(import.meta.url, '../queries/import-stacks.sql')
 const FLAG_OUTSIDE = readSql(import.meta.url, '../queries/import-flag-outside.sql')
 const UPSERT = readSql(import.meta.url, '../queries/import-upsert.sql')
@@ -81,8 +80,8 @@ export interface LoadOutcome {
 
 /**
  * Writes accepted rows in ONE transaction on one connection: stage, gather the distinct
- * coordinates, flag those outside the district, give each its community, find this import's
- * stacked coordinates, upsert (same values → untouched, so re-importing a file changes nothing),
+ * coordinates, flag those outside the district, find this import's stacked coordinates, upsert
+ * with each coordinate's community (same values → untouched, so re-importing changes nothing),
  * then flag older cases at the stacked coordinates. Every spatial step is one set-based statement
  * over the distinct coordinates. Any failure rolls everything back.
  */
@@ -113,8 +112,6 @@ export async function loadCases(
     const outside = districtChecked
       ? (await conn.query<{ row: number; lon: number; lat: number }>(FLAG_OUTSIDE, [opts.districtId])).rows
       : []
-    opts.onProgress?.('placing', rows.rowNo.length)
-    await conn.query(COMMUNITIES)
     opts.onProgress?.('stacking', rows.rowNo.length)
     await conn.query(STACKS, [opts.dataset, opts.stackedMin])
     opts.onProgress?.('writing', rows.rowNo.length)

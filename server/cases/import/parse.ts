@@ -23,6 +23,8 @@ export interface ParsedCases {
   x: number[]
   y: number[]
   attrs: (Record<string, string> | null)[]
+  /** the file's own name for the coordinate columns, for error reports ("X/Y", "geometry") */
+  coordinateColumns: string
 }
 
 /** Looks up a category by its external name; undefined when unmapped. */
@@ -57,7 +59,7 @@ export function sniffDelimiter(sample: string): string {
 function emptyParsed(): ParsedCases {
   return {
     rowNo: [], externalId: [], category: [], source: [], status: [], reportedAt: [], dispatchedAt: [],
-    dueAt: [], closedAt: [], address: [], x: [], y: [], attrs: [],
+    dueAt: [], closedAt: [], address: [], x: [], y: [], attrs: [], coordinateColumns: 'x/y',
   }
 }
 
@@ -224,6 +226,7 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
       const cols = resolveColumns(header, ctx.mapping)
       fields = Object.entries(cols) as [CaseField, number][]
       names = Object.fromEntries(fields.map(([k, i]) => [k, header![i]]))
+      reader.out.coordinateColumns = `${names.lon}/${names.lat}`
       const used = new Set(Object.values(cols))
       const keepSpec = ctx.mapping.keepColumns ?? true
       keep = header.map((_, i) => i).filter((i) => !used.has(i) &&
@@ -285,6 +288,7 @@ export function parseCaseGeoJson(text: string, ctx: ParseContext): ParsedCases {
   names.lon = 'geometry'
   names.lat = 'geometry'
   const reader = new CaseRowReader(ctx)
+  reader.out.coordinateColumns = 'geometry'
   fc.features.forEach((feat, k) => {
     const row = k + 1
     const props = feat.properties ?? {}

@@ -2,7 +2,7 @@ import { extname } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import type { PoolClient } from 'pg'
 import type { Database } from '../../db/connect'
-import { declaredToWgs84, parseDeclaredCrs } from '../../imports/crs'
+import { declaredToWgs84, describeArea, parseDeclaredCrs, plausiblePosition } from '../../imports/crs'
 import { ImportReport, type RowError } from '../../imports/report'
 import { recordImportDone, recordImportFailed } from '../../imports/record'
 import { openTextFile } from '../../imports/text-file'
@@ -73,6 +73,7 @@ function keepRows(p: ParsedCases, keep: (i: number) => boolean): ParsedCases {
     rowNo: pick(p.rowNo), externalId: pick(p.externalId), category: pick(p.category), source: pick(p.source),
     status: pick(p.status), reportedAt: pick(p.reportedAt), dispatchedAt: pick(p.dispatchedAt), dueAt: pick(p.dueAt),
     closedAt: pick(p.closedAt), address: pick(p.address), x: pick(p.x), y: pick(p.y), attrs: pick(p.attrs),
+    coordinateColumns: p.coordinateColumns,
   }
 }
 
@@ -118,9 +119,14 @@ export async function importCases(
   let keptLon = lon
   let keptLat = lat
   if (crs.kind === 'projected') {
-    const ok = (i: number) => Number.isFinite(lon[i]) && Math.abs(lon[i]) <= 180 && Math.abs(lat[i]) <= 90
+    const good = lon.map((v, i) => (plausiblePosition(crs, v, lat[i]) ? 1 : 0))
+    const ok = (i: number) => good[i] === 1
+    const where = crs.area ? ` (its area of use is ${describeArea(crs.area)})` : ''
     for (let i = 0; i < parsed.rowNo.length; i++) {
-      if (!ok(i)) report.reject(parsed.rowNo[i], 'x/y', `${parsed.x[i]} ${parsed.y[i]}`, 'WG_COORDINATES_OUT_OF_RANGE', `not a position in ${crs.label}`)
+      if (!ok(i)) {
+        report.reject(parsed.rowNo[i], parsed.coordinateColumns, `${parsed.x[i]} ${parsed.y[i]}`, 'WG_COORDINATES_OUT_OF_RANGE',
+          `not a position in ${crs.label}${where}; check the declared CRS and the x/y columns`)
+      }
     }
     accepted = keepRows(parsed, ok)
     keptLon = lon.filter((_, i) => ok(i))

@@ -4,7 +4,7 @@
 -- Dropped at commit.   SRID 4326.
 CREATE TEMP TABLE case_points ON COMMIT DROP AS
 SELECT lon, lat, count(*)::int AS n, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom,
-       NULL::integer AS community_id, false AS outside
+       false AS outside
 FROM case_staging
 GROUP BY lon, lat;
 CREATE INDEX case_points_geom ON case_points USING gist (geom);

@@ -1,7 +1,11 @@
 -- Moves staged cases into `cases`. A case already stored with identical values is left alone
 -- (re-importing a file changes nothing); changed values (a case closed since) are updated.
--- Missing due times default to the category's deadline. Community, outside and stacked come from
--- the per-coordinate tables filled before (import-points, -flag-outside, -communities, -stacks).
+-- Missing due times default to the category's deadline. Outside and stacked come from the
+-- per-coordinate tables filled before (import-points, -flag-outside, -stacks). Each coordinate gets
+-- the community that covers it (the lowest id where communities overlap; none when no community
+-- does) in one set-based join: each community polygon is read once and tested against the points
+-- in its box (GiST on case_points.geom; OFFSET 0 keeps that join order), so PostGIS keeps one
+-- prepared polygon at a time instead of re-reading boundaries for every row.
 -- Returns how many cases were inserted and how many updated.
 -- $1 dataset   $2 declared CRS   $3 import id.   SRID 4326.
 WITH up AS (
@@ -9,11 +13,18 @@ WITH up AS (
                           status, address, geom, declared_crs, community_id, stacked, attrs, import_id)
   SELECT $1, s.external_id, s.category_code, s.source, s.reported_at, s.dispatched_at,
          COALESCE(s.due_at, s.reported_at + make_interval(secs => k.deadline_hours * 3600)),
-         s.closed_at, s.status, s.address, p.geom, $2, p.community_id, st.cases IS NOT NULL,
+         s.closed_at, s.status, s.address, p.geom, $2, m.community_id, st.cases IS NOT NULL,
          COALESCE(s.attrs, '{}'::jsonb), $3
   FROM case_staging s
   JOIN case_points p ON p.lon = s.lon AND p.lat = s.lat
   JOIN categories k ON k.code = s.category_code
+  LEFT JOIN (
+    SELECT q.lon, q.lat, min(d.id) AS community_id
+    FROM districts d
+    CROSS JOIN LATERAL (SELECT p.lon, p.lat FROM case_points p WHERE NOT p.outside AND ST_Covers(d.geom, p.geom) OFFSET 0) q
+    WHERE d.level = 'community'
+    GROUP BY q.lon, q.lat
+  ) m ON m.lon = s.lon AND m.lat = s.lat
   LEFT JOIN case_stacks st ON st.lon = s.lon AND st.lat = s.lat
   WHERE NOT p.outside
   ON CONFLICT (dataset, external_id) DO UPDATE SET
