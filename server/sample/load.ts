@@ -8,6 +8,7 @@ import { importBasemap } from '../basemap/import'
 import { importCases } from '../cases/import/service'
 import type { ProgressFn } from '../jobs/jobs'
 import { loadSamplePatrol } from '../patrol/sample'
+import { importSampleGrids } from '../zones/service'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const taxonomyFile = resolve(root, 'data/taxonomy/categories.csv')
@@ -47,6 +48,9 @@ export async function loadSampleCity(db: Database, onProgress?: ProgressFn): Pro
     filename: 'data/sample/cases.csv.gz', mapping: { dataset: 'sample', timezone: 'Asia/Shanghai' }, onProgress,
   })
   const patrol = await loadSamplePatrol(db, sampleDir, 'sample', onProgress)
+  // the current responsibility grids, as the current zoning of the default layout (when there is one)
+  onProgress?.({ phase: 'grids' })
+  await importSampleGrids(db, file('grids.geojson'))
   await db.knex('app_state').insert({ key: 'sample_loaded', value: JSON.stringify({ cases: result.counts, patrol }) })
     .onConflict('key').merge()
   return true
