@@ -7,6 +7,7 @@ import { AppError } from '../shared/errors'
 import { h3Defaults, makeH3Builder } from './h3/build'
 import type { LayoutRequest } from './schema'
 import { buildSquare, squareDefaults } from './square/build'
+import { buildStreet, streetDefaults } from './street/build'
 import type { KindBuilder } from './types'
 
 /** The builder of `req.kind` and its parameters (defaults applied). */
@@ -20,8 +21,10 @@ export function builderFor(req: LayoutRequest, scopeGeometry: Polygon | MultiPol
       const params = h3Defaults(req)
       return { builder: makeH3Builder(scopeGeometry) as unknown as KindBuilder<Record<string, unknown>>, params: { ...params } }
     }
-    case 'street':
-      throw new AppError('WG_LAYOUT_KIND_UNAVAILABLE', 'Street-following cells (kind "street") are not available in this version; use kind "square" or "h3"', 422)
+    case 'street': {
+      const params = streetDefaults(req)
+      return { builder: buildStreet as unknown as KindBuilder<Record<string, unknown>>, params: { ...params } }
+    }
     default:
       throw new AppError('WG_BAD_PARAMETER', `Parameter kind: unexpected value "${String((req as { kind: unknown }).kind)}"; use square, h3 or street`, 400)
   }

@@ -16,7 +16,7 @@
 import { type Poly, cleanRing, orient, polyArea } from './geometry'
 import { mergeSmall } from './merge'
 import { nodeCoverage } from './node'
-import { pieceCount, splitBalanced } from './split'
+import { type Guide, pieceCount, splitBalanced } from './split'
 import { unionCoverage } from './union'
 
 /** One block: a face of the polygonised lines. */
@@ -27,6 +27,8 @@ export interface StreetBlock {
   unit: number
   /** water surface (river, lake): merged with water first, land with land */
   water: boolean
+  /** streets inside the block that bound nothing (dead ends), as cut guides: start and end point */
+  guides?: Guide[]
 }
 
 export interface StreetCellOptions {
@@ -117,7 +119,8 @@ export function streetCells(blocks: readonly StreetBlock[], options: StreetCellO
         continue
       }
       cut++
-      for (const piece of splitBalanced(part, area, n, o.sliverRatio)) {
+      const guides = g.members.flatMap((m) => blocks[source[m]].guides ?? [])
+      for (const piece of splitBalanced(part, area, n, o.sliverRatio, guides)) {
         cells.push({ poly: piece.poly, area: piece.area, unit: g.community ?? units[g.members[0]], water: g.water, origin: 'cut', blocks: blockIds })
         scrap.push(piece.fragment)
       }

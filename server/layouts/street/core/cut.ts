@@ -22,33 +22,79 @@ const OFFSET_TOLERANCE = 1e-4
  * area, so the shoelace sum is exact without building valid geometry.
  */
 export function lowSideArea(poly: Poly, u: Pt, s: number): number {
+  const [ux, uy] = u
   let total = 0
   for (const ring of poly) {
     const n = ring.length
+    // running shoelace over the clipped ring: (px, py) the last point emitted, (fx, fy) the first
     let sum = 0
-    let fx = NaN, fy = NaN, px = NaN, py = NaN
+    let fx = 0, fy = 0, px = 0, py = 0
     let started = false
-    const emit = (x: number, y: number) => {
-      if (started) sum += px * y - x * py
-      else { fx = x; fy = y; started = true }
-      px = x
-      py = y
-    }
+    let ax = ring[n - 1][0]
+    let ay = ring[n - 1][1]
+    let da = ax * ux + ay * uy - s
     for (let i = 0; i < n; i++) {
-      const a = ring[i]
-      const b = ring[i + 1 === n ? 0 : i + 1]
-      const da = a[0] * u[0] + a[1] * u[1] - s
-      const db = b[0] * u[0] + b[1] * u[1] - s
-      if (da <= 0) emit(a[0], a[1])
-      if ((da < 0 && db > 0) || (da > 0 && db < 0)) {
-        const f = da / (da - db)
-        emit(a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
+      const bx = ring[i][0]
+      const by = ring[i][1]
+      const db = bx * ux + by * uy - s
+      // edge a → b: emit a when inside, then the crossing when the edge crosses the line
+      for (let k = 0; k < 2; k++) {
+        let x: number, y: number
+        if (k === 0) {
+          if (da > 0) continue
+          x = ax
+          y = ay
+        } else {
+          if (!((da < 0 && db > 0) || (da > 0 && db < 0))) continue
+          const f = da / (da - db)
+          x = ax + (bx - ax) * f
+          y = ay + (by - ay) * f
+        }
+        if (started) sum += px * y - x * py
+        else { fx = x; fy = y; started = true }
+        px = x
+        py = y
       }
+      ax = bx
+      ay = by
+      da = db
     }
     if (started) sum += px * fy - fx * py
     total += sum / 2
   }
   return total
+}
+
+/**
+ * Distance (m) from the line p·u = s to the nearest vertex of `poly`, leaving out vertices within
+ * `except` metres of the points `skip` (a guide's own ends, one of which lies on the boundary).
+ */
+export function lineClearance(poly: Poly, u: Pt, s: number, skip: readonly Pt[] = [], except = 0): number {
+  let min = Infinity
+  for (const ring of poly) {
+    for (const p of ring) {
+      if (skip.some((q) => Math.hypot(p[0] - q[0], p[1] - q[1]) <= except)) continue
+      const d = Math.abs(p[0] * u[0] + p[1] * u[1] - s)
+      if (d < min) min = d
+    }
+  }
+  return min
+}
+
+/**
+ * An offset near `s` whose line keeps `clearance` metres from every vertex, when one exists
+ * within a few steps: a line grazing a vertex or running along an edge gives crossings at
+ * glancing angles, whose rounding can fold a ring.
+ */
+export function clearOffset(poly: Poly, u: Pt, s: number, clearance: number): number {
+  if (lineClearance(poly, u, s) >= clearance) return s
+  for (let k = 1; k <= 8; k++) {
+    for (const sign of [1, -1]) {
+      const t = s + sign * k * clearance
+      if (lineClearance(poly, u, t) >= clearance) return t
+    }
+  }
+  return s
 }
 
 /** Range of p·u over the shell, metres. */
