@@ -157,7 +157,7 @@ ${routeSvg(mine, streets, box)}
 <tbody>
 ${rows.join('\n')}
 </tbody></table>
-<div class="sign">图例：■ 出发/返回点　● 重点停留　○ 途经。巡查员签字：＿＿＿＿＿＿　　完成时间：＿＿＿＿＿＿</div>
+<div class="sign">图例：■ 出发/返回点&emsp;● 重点停留&emsp;○ 途经。巡查员签字：＿＿＿＿＿＿&emsp;&emsp;完成时间：＿＿＿＿＿＿</div>
 </section>`)
   }
   const uncovered = worker === undefined && plan.uncovered.length

@@ -4,7 +4,6 @@
  * Geometries cross the wire as WKB (trips) or GeoJSON text (cells, grids), always EPSG:4326.
  */
 import type { Knex } from 'knex'
-import type { Database } from '../db/connect'
 import { readSql } from '../db/sql-files'
 import { decodeTripWkb } from './trip-wkb'
 
