@@ -37,7 +37,9 @@ interface ScopeRow { id: number; level: LayoutScope['level']; full_code: string;
 export async function resolveScope(db: Database, scope: number | string): Promise<{ scope: Omit<LayoutScope, 'areaM2'>; geometry: Polygon | MultiPolygon }> {
   const q = db.knex('districts').select('id', 'level', 'full_code', 'name_zh',
     db.knex.raw('ST_AsGeoJSON(geom) AS geometry'), db.knex.raw("concat_ws(',', ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)) AS bbox"))
-  const row = (typeof scope === 'number' ? await q.where({ id: scope }).first() : await q.where({ full_code: scope }).first()) as ScopeRow | undefined
+  let row = (typeof scope === 'number' ? await q.clone().where({ id: scope }).first() : await q.clone().where({ full_code: scope }).first()) as ScopeRow | undefined
+  // HTTP coerces a numeric code ("330198") to a number: a 6-, 9- or 12-digit number is also tried as a code
+  if (!row && typeof scope === 'number' && /^\d{6}(\d{3}){0,2}$/.test(String(scope))) row = await q.clone().where({ full_code: String(scope) }).first() as ScopeRow | undefined
   if (!row) throw NotFound('district, street or community', String(scope))
   const bbox = row.bbox.split(',').map(Number) as [number, number, number, number]
   return {
