@@ -24,9 +24,16 @@ describe('url-state', () => {
       layers: ['hex'],
       stacked: true,
       map: { zoom: 14.25, lat: 39.91234, lon: 116.40321 },
+      layout: 3,
+      compare: 4,
+      cell: 0,
+      metric: 'rate_on_time',
+      clusters: 'hdbscan',
+      spot: 2,
+      bandwidth: 300,
     }
     const url = serializeUrlState(s)
-    expect(url).toBe('?view=scheduler&lang=en&cat=0101,0401&src=12345,patrol&from=2025-03-03&to=2025-03-10&step=week&layers=hex&stacked=1#map=14.25/39.91234/116.40321')
+    expect(url).toBe('?view=scheduler&lang=en&cat=0101,0401&src=12345,patrol&from=2025-03-03&to=2025-03-10&step=week&layers=hex&stacked=1&layout=3&cmp=4&cell=0&metric=rate_on_time&clu=hdbscan&spot=2&bw=300#map=14.25/39.91234/116.40321')
     const back = parseUrlState(...split(url))
     expect(back).toEqual({ ...s, categories: ['0101', '0401'], sources: ['12345', 'patrol'] })
     expect(serializeUrlState(back)).toBe(url)

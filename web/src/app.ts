@@ -29,9 +29,10 @@ import { StatusUi } from './ui/status'
 import { TooltipUi } from './ui/tooltip'
 import { caseTooltip, communityTooltip, formatCityDateTime, hexTooltip } from './ui/tooltip-content'
 import { LeaderView } from './views/leader-view'
+import { PlannerView } from './views/planner-view'
 
 const VIEW_LABEL: Record<ViewId, MessageKey> = { leader: 'view.leader', planner: 'view.planner', scheduler: 'view.scheduler', zones: 'view.zones' }
-const VIEW_UNAVAILABLE: Partial<Record<ViewId, MessageKey>> = { planner: 'unavailable.planner', scheduler: 'unavailable.scheduler', zones: 'unavailable.zones' }
+const VIEW_UNAVAILABLE: Partial<Record<ViewId, MessageKey>> = { scheduler: 'unavailable.scheduler', zones: 'unavailable.zones' }
 
 /** Build-time raster template (see README / vite-env.d.ts); empty means none. */
 const BUILD_RASTER_URL = (import.meta.env.VITE_WANGGE_BASEMAP_URL ?? '').trim() || null
@@ -45,6 +46,7 @@ export class App {
   private readonly tooltip: TooltipUi
   private readonly handle: MapHandle
   private readonly leader: LeaderView
+  private readonly planner: PlannerView
   private readonly panelHost: HTMLElement
   private readonly headerHost: HTMLElement
   private readonly tabsHost: HTMLElement
@@ -90,6 +92,7 @@ export class App {
       rasterUrl: BUILD_RASTER_URL,
       start: s.map,
       onHover: (info) => this.onHover(info),
+      onClick: (info) => this.onClick(info),
       onMove: (p, settled) => this.onMove(p, settled),
       onError: (err) => console.error('map:', err),
     })
@@ -103,6 +106,17 @@ export class App {
       invalidate: () => this.invalidate(),
       exportPng: (title, subtitle) => void this.exportPng(title, subtitle),
       exportData: (layer, format) => this.exportData(layer, format),
+      fitBounds: (b) => this.handle.fitBounds(b, true),
+    })
+    this.planner = new PlannerView({
+      store: this.store,
+      status: this.status,
+      categories: () => this.categories,
+      invalidate: () => this.invalidate(),
+      fitBounds: (b) => this.handle.fitBounds(b, true),
+      lonAtX: (x) => this.handle.map.unproject([x, this.mapEl.clientHeight / 2]).lng,
+      mapWidth: () => this.mapEl.clientWidth,
+      overlayHost: mapWrap,
     })
 
     this.store.subscribe((next, prev) => this.onState(next, prev))
@@ -110,6 +124,7 @@ export class App {
     this.renderPanel()
     this.loadReference()
     if (s.view === 'leader') this.startLeader()
+    if (s.view === 'planner') this.planner.start()
   }
 
   // ---------------------------------------------------------------- data
@@ -190,12 +205,14 @@ export class App {
     if (next.lang !== prev.lang) {
       setLang(next.lang)
       this.leader.rebuildPanel()
+      this.planner.rebuildPanel()
       this.renderChrome()
       this.renderPanel()
     }
     if (next.view !== prev.view) {
       if (next.view !== 'leader') this.leader.stop()
       else this.startLeader()
+      if (next.view === 'planner') this.planner.start()
       this.renderChrome()
       this.renderPanel()
     }
@@ -205,13 +222,15 @@ export class App {
       if (Math.abs(cur.lat - next.map.lat) > CAMERA_EPS || Math.abs(cur.lon - next.map.lon) > CAMERA_EPS || Math.abs(cur.zoom - next.map.zoom) > 0.01) this.handle.jumpTo(next.map)
     }
     if (next.view === 'leader') this.leader.onState(next)
+    if (next.view === 'planner') this.planner.onState(next)
     this.invalidate()
   }
 
   private onMove(p: { zoom: number; lat: number; lon: number }, settled: boolean): void {
     const bandChanged = Math.floor(p.zoom * 2) !== Math.floor(this.zoom * 2)
     this.zoom = p.zoom
-    if (bandChanged) this.invalidate()
+    // the comparison's swipe clip is a longitude: it follows every camera move
+    if (bandChanged || (this.store.get().view === 'planner' && this.planner.followsCamera)) this.invalidate()
     if (settled) this.store.set({ map: p }, 'replace')
   }
 
@@ -231,7 +250,7 @@ export class App {
   private renderMap(): void {
     const s = this.store.get()
     const lang = getLang()
-    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : []
+    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : s.view === 'planner' ? this.planner.layers() : []
     const withCommunities = s.view !== 'leader' || s.layers.includes('communities')
     layers.push(...labelLayers({ labels: withCommunities ? this.allLabels : this.baseLabels, lang, zoom: this.zoom }))
     this.handle.setLayers(layers)
@@ -240,12 +259,13 @@ export class App {
       if (seq === this.renderSeq) this.mapEl.dataset.rendered = String(seq)
     })
     renderLegend(this.legendHost, buildLegend(this.legendInput()))
-    this.status.setNotice(s.view === 'leader' ? this.leader.notice() : null)
+    this.status.setNotice(s.view === 'leader' ? this.leader.notice() : s.view === 'planner' ? this.planner.notice() : null)
   }
 
   private legendInput(): LegendInput {
     if (this.store.get().view === 'leader') return this.leader.legend(this.zoom)
-    return { lang: getLang(), pointMajors: null, unknownCategory: false, stacked: false, hex: null, communities: false, pois: this.zoom >= POI_MIN_ZOOM }
+    const extra = this.store.get().view === 'planner' ? this.planner.legend() : undefined
+    return { lang: getLang(), pointMajors: null, unknownCategory: false, stacked: false, hex: null, communities: false, pois: this.zoom >= POI_MIN_ZOOM, extra }
   }
 
   /** Header, tabs, skip link, map controls and document language: everything with text outside the panel body. */
@@ -311,7 +331,7 @@ export class App {
   private renderPanel(): void {
     const view = this.store.get().view
     const unavailable = VIEW_UNAVAILABLE[view]
-    setChildren(this.panelHost, unavailable ? unavailablePanel(VIEW_LABEL[view], unavailable) : this.leader.panel.el)
+    setChildren(this.panelHost, unavailable ? unavailablePanel(VIEW_LABEL[view], unavailable) : view === 'planner' ? this.planner.panel.el : this.leader.panel.el)
     this.invalidate()
   }
 
@@ -331,8 +351,12 @@ export class App {
     const id = info.layer?.id
     const obj = info.object as unknown
     const [lon, lat] = info.coordinate ?? [NaN, NaN]
-    this.mapEl.style.cursor = obj ? 'pointer' : ''
-    if (!obj || !id) return this.tooltip.show(null)
+    this.mapEl.style.cursor = obj || (id && info.index >= 0) ? 'pointer' : ''
+    const view = this.store.get().view
+    // the views' own layers (binary cells pick by index, without an object)
+    const own = !id ? undefined : view === 'leader' ? this.leader.tooltip(info) : view === 'planner' ? this.planner.tooltip(info) : undefined
+    if (own !== undefined) return this.tooltip.show(own, info.x, info.y)
+    if (!obj || !id) return this.tooltip.show(view === 'leader' && info.coordinate ? this.leader.densityTooltip(lon, lat) : null, info.x, info.y)
     const lang = getLang()
     if (id === CASES_LAYER_ID) {
       const p = (obj as { properties: CaseProps }).properties
@@ -345,6 +369,12 @@ export class App {
     } else if (id === COMMUNITY_LAYER_ID) {
       this.tooltip.show(communityTooltip((obj as DistrictFeature).properties, lang), info.x, info.y)
     } else this.tooltip.show(null)
+  }
+
+  private onClick(info: PickingInfo): void {
+    const view = this.store.get().view
+    if (view === 'leader') this.leader.click(info)
+    else if (view === 'planner') this.planner.click(info)
   }
 
   // ---------------------------------------------------------------- export

@@ -74,6 +74,36 @@ export async function getJson<T>(path: string, params: Record<string, QueryValue
   }
 }
 
+/**
+ * Sends JSON (`POST` by default) and reads the JSON answer with its status, so callers can tell
+ * a finished run (200/201) from an accepted job (202). Failures as `getJson`.
+ */
+export async function sendJson<T>(path: string, body: unknown, opts: { method?: 'POST' | 'PUT' | 'PATCH' | 'DELETE'; signal?: AbortSignal } = {}): Promise<{ status: number; body: T }> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+      body: JSON.stringify(body),
+      signal: opts.signal,
+    })
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err
+    throw new ApiError({ status: 0, title: 'Network error', detail: (err as Error).message, path })
+  }
+  let parsed: unknown = null
+  try {
+    parsed = await res.json()
+  } catch {
+    // no body, or a proxy's HTML error page
+  }
+  if (!res.ok) {
+    const p = (parsed ?? {}) as { title?: string; detail?: string; code?: string }
+    throw new ApiError({ status: res.status, title: p.title ?? res.statusText ?? 'HTTP error', detail: p.detail, code: p.code, path })
+  }
+  return { status: res.status, body: parsed as T }
+}
+
 /** True for the rejection of an aborted request (superseded by a newer one, not an error). */
 export function isAbort(err: unknown): boolean {
   return (err as Error)?.name === 'AbortError'

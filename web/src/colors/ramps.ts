@@ -60,6 +60,12 @@ function fromStops(stops: readonly string[]): (t: number) => RGB {
 /** Viridis at t ∈ [0, 1] (dark purple → yellow). */
 export const viridis: (t: number) => RGB = fromStops(VIRIDIS_STOPS)
 
+/** Inferno sampled at t = 0, 0.1, …, 1 (matplotlib's table): perceptually uniform, reads as heat. */
+const INFERNO_STOPS = ['#000004', '#160b39', '#420a68', '#6a176e', '#932667', '#bc3754', '#dd513a', '#f37819', '#fca50a', '#f6d746', '#fcffa4']
+
+/** Inferno at t ∈ [0, 1] (black → pale yellow). */
+export const inferno: (t: number) => RGB = fromStops(INFERNO_STOPS)
+
 /** Diverging cold → hot at t ∈ [0, 1]; 0.5 is the light neutral middle. */
 export const rdBuColdHot: (t: number) => RGB = fromStops(RDBU_COLD_HOT)
 

@@ -67,7 +67,10 @@ export class LeaderPanel {
   private catBuiltFor: CategoryIndex | null = null
   private sourcesBuiltFor = ''
 
-  constructor(private readonly actions: LeaderActions) {
+  /**
+   * @param extra  sections placed after the layer switches (the hotspot analyses, their tables)
+   */
+  constructor(private readonly actions: LeaderActions, extra: readonly HTMLElement[] = []) {
     const lang = getLang()
     this.slider.setAttribute('aria-label', t('time.slider'))
     // The first step of a drag (or a key press) earns a history entry, later steps of the same
@@ -143,6 +146,7 @@ export class LeaderPanel {
         h('label', { class: 'check' }, this.stackedInput, h('span', {}, t('layers.stacked'))),
         this.stackedNote,
       ),
+      ...extra,
       section(
         t('export.title'),
         h('div', { class: 'export-row' }, h('button', { type: 'button', class: 'btn', onclick: () => this.actions.exportPng() }, t('export.png'))),
@@ -154,7 +158,6 @@ export class LeaderPanel {
           h('button', { type: 'button', class: 'btn', onclick: () => this.actions.exportData(layerOf(), 'csv') }, t('export.csv')),
         ),
       ),
-      h('aside', { class: 'callout', role: 'note' }, h('strong', {}, `${t('view.leaderSub')} · ${t('unavailable.title')}`), h('p', {}, t('unavailable.leaderHotspots'))),
     )
   }
 

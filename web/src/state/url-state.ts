@@ -2,7 +2,8 @@
  * The application state that a link carries, and its URL form. Pure: no DOM, no globals.
  *
  * Form: `?view=leader&lang=en&cat=0401,0402&src=12345&from=2025-03-03&to=2025-03-10&step=week
- *        &layers=points,hex&stacked=1#map=14.25/39.91234/116.40321`
+ *        &layers=points,hex&stacked=1&layout=3&metric=rate_on_time&clu=hdbscan&spot=2&bw=300
+ *        &cmp=4&cell=1207#map=14.25/39.91234/116.40321`
  * - query parameters hold the discrete choices; defaults are left out so links stay short;
  * - the hash holds the camera as `zoom/lat/lon` (the convention of OSM and MapLibre's `hash`
  *   option), so panning rewrites only the hash;
@@ -15,9 +16,17 @@ import { isIsoDate, type Step } from './time-window'
 export const VIEWS = ['leader', 'planner', 'scheduler', 'zones'] as const
 export type ViewId = (typeof VIEWS)[number]
 
-/** Toggleable layers of the leader view, in legend order. */
-export const LAYER_IDS = ['points', 'hex', 'communities'] as const
+/** Toggleable layers of the leader view, in legend order (density, cells, gi and clusters are the hotspot analyses). */
+export const LAYER_IDS = ['points', 'hex', 'communities', 'density', 'cells', 'gi', 'clusters'] as const
 export type LayerId = (typeof LAYER_IDS)[number]
+
+/** What the cells of a layout are coloured by: case count, cases per km², 结案率 or 按期结案率. */
+export const CELL_METRICS = ['cases', 'per_km2', 'rate_closed', 'rate_on_time'] as const
+export type CellMetric = (typeof CELL_METRICS)[number]
+
+/** Clustering method of the recurring-problem spots. */
+export const CLUSTER_METHODS = ['dbscan', 'hdbscan'] as const
+export type ClusterMethod = (typeof CLUSTER_METHODS)[number]
 
 /** Camera position: zoom level (web-mercator), latitude and longitude in degrees (WGS84). */
 export interface MapPosition {
@@ -45,6 +54,20 @@ export interface UrlState {
   stacked: boolean
   /** camera; null = fit the district */
   map: MapPosition | null
+  /** unit-cell layout of the cell layers and the planner; null = the newest one */
+  layout: number | null
+  /** planner: the layout compared with `layout`; null = no comparison */
+  compare: number | null
+  /** planner: the selected cell (idx in `layout`) */
+  cell: number | null
+  /** leader: what the cell layer is coloured by */
+  metric: CellMetric
+  /** leader: how recurring-problem spots are found */
+  clusters: ClusterMethod
+  /** leader: the selected spot (rank in the list) */
+  spot: number | null
+  /** leader: density bandwidth, metres; null = the server's rule (Silverman) */
+  bandwidth: number | null
 }
 
 /** The state of a bare URL. */
@@ -60,6 +83,13 @@ export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
   layers: ['hex', 'communities'],
   stacked: false,
   map: null,
+  layout: null,
+  compare: null,
+  cell: null,
+  metric: 'cases',
+  clusters: 'dbscan',
+  spot: null,
+  bandwidth: null,
 } satisfies UrlState)
 
 const CATEGORY_RE = /^\d{4}$/
@@ -74,6 +104,16 @@ function list(value: string | null): string[] {
   if (!value) return []
   return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
 }
+
+/** A positive integer from a query value, or null. */
+function positiveInt(value: string | null, max = Number.MAX_SAFE_INTEGER): number | null {
+  if (!value || !/^\d{1,9}$/.test(value)) return null
+  const n = Number(value)
+  return n >= 1 && n <= max ? n : null
+}
+
+/** Density bandwidths beyond this are a typo, not a choice (the server refuses more than 50 km). */
+const MAX_BANDWIDTH_M = 50_000
 
 function uniqueSorted(items: string[]): string[] {
   return [...new Set(items)].sort()
@@ -125,6 +165,16 @@ export function parseUrlState(search: string, hash: string): UrlState {
     s.layers = LAYER_IDS.filter((id) => wanted.includes(id))
   }
   s.stacked = q.get('stacked') === '1'
+  s.layout = positiveInt(q.get('layout'))
+  s.compare = positiveInt(q.get('cmp'))
+  const cell = q.get('cell')
+  s.cell = cell && /^\d{1,9}$/.test(cell) ? Number(cell) : null
+  const metric = q.get('metric')
+  if (metric && (CELL_METRICS as readonly string[]).includes(metric)) s.metric = metric as CellMetric
+  const clu = q.get('clu')
+  if (clu && (CLUSTER_METHODS as readonly string[]).includes(clu)) s.clusters = clu as ClusterMethod
+  s.spot = positiveInt(q.get('spot'))
+  s.bandwidth = positiveInt(q.get('bw'), MAX_BANDWIDTH_M)
   s.map = parseMapHash(hash)
   return s
 }
@@ -144,6 +194,13 @@ export function serializeSearch(s: UrlState): string {
   const layers = LAYER_IDS.filter((id) => s.layers.includes(id))
   if (layers.join(',') !== DEFAULT_STATE.layers.join(',')) q.set('layers', layers.join(','))
   if (s.stacked) q.set('stacked', '1')
+  if (s.layout !== null) q.set('layout', String(s.layout))
+  if (s.compare !== null) q.set('cmp', String(s.compare))
+  if (s.cell !== null) q.set('cell', String(s.cell))
+  if (s.metric !== DEFAULT_STATE.metric) q.set('metric', s.metric)
+  if (s.clusters !== DEFAULT_STATE.clusters) q.set('clu', s.clusters)
+  if (s.spot !== null) q.set('spot', String(s.spot))
+  if (s.bandwidth !== null) q.set('bw', String(s.bandwidth))
   // URLSearchParams escapes ',' as %2C; links read better with literal commas, which are legal in a query.
   const str = q.toString().replace(/%2C/g, ',')
   return str ? `?${str}` : ''

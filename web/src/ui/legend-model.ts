@@ -37,6 +37,8 @@ export interface LegendInput {
   communities: boolean
   /** true when the base map shows POI symbols (they appear from zoom 13.5) */
   pois?: boolean
+  /** further sections of a view's own layers (hotspot analyses, layouts), placed after the hexagons */
+  extra?: readonly LegendSection[]
 }
 
 /** Builds the legend sections for what is on the map. */
@@ -61,6 +63,7 @@ export function buildLegend(i: LegendInput): LegendSection[] {
       })),
     })
   }
+  if (i.extra) out.push(...i.extra)
   const bounds: LegendItem[] = [
     { shape: 'line', color: BASE_COLORS.districtLine, label: t('legend.district', undefined, lang) },
     { shape: 'dash', color: BASE_COLORS.streetAdminLine, label: t('legend.street', undefined, lang) },

@@ -1,9 +1,9 @@
 /**
  * The leader view's controller: loads what the filters and window ask for, keeps the panel
- * current, and builds the view's deck.gl layers. Hotspot statistics join here as one more
- * layer factory once the server offers them.
+ * current, and builds the view's deck.gl layers. The hotspot analyses (density, cell
+ * statistics, Gi*, recurring spots) live in ./leader-hotspots.ts under the same filters.
  */
-import type { Layer } from '@deck.gl/core'
+import type { Layer, PickingInfo } from '@deck.gl/core'
 import { fetchCasePoints, fetchSummary, fetchTimeSeries } from '../api/cases'
 import { isAbort } from '../api/client'
 import type { CaseFeature, CaseFilter, CaseSummary, DistrictFeature } from '../api/types'
@@ -16,6 +16,10 @@ import { binPoints, hexAreaKm2, hexResolutionForZoom, type HexBin } from '../lay
 import { hexLayer } from '../layers/hex-layer'
 import { getLang, t, tOr } from '../i18n'
 import { LeaderPanel, type LeaderModel } from '../panels/leader'
+import { HotspotPanel } from '../panels/leader-hotspots'
+import type { BBox } from '../geo/geometry'
+import type { TooltipContent } from '../ui/tooltip-content'
+import { LeaderHotspots, type KpiSort } from './leader-hotspots'
 import { describeCategories, type CategoryIndex, type MajorGroup } from '../state/categories'
 import type { Store } from '../state/store'
 import { addSteps, apiBound, cityDate, floorToStep, lastDay, nearestStepIndex, stepStarts, stepWindow, type Step, type TimeWindow } from '../state/time-window'
@@ -39,6 +43,8 @@ export interface LeaderContext {
   invalidate(): void
   exportPng(title: string, subtitle: string): void
   exportData(layer: 'points' | 'hex', format: 'geojson' | 'csv'): void
+  /** moves the camera to a box (a spot, a cell) */
+  fitBounds(b: BBox): void
 }
 
 /** The filter of a state and window, as the API takes it. */
@@ -62,6 +68,9 @@ export function fillSeries(items: readonly SeriesPoint[], starts: readonly strin
 
 export class LeaderView {
   panel: LeaderPanel
+  readonly hotspots: LeaderHotspots
+  private hotPanel!: HotspotPanel
+  private kpiSort: KpiSort = 'cases'
   private domain: TimeWindow | null = null
   private domainLoaded = false
   private sources: string[] = []
@@ -71,6 +80,7 @@ export class LeaderView {
   private capped = false
   private loadingWindow = false
   private seriesKey = ''
+  private spotFilterKey = ''
   private windowKey = ''
   private seriesAbort: AbortController | null = null
   private windowAbort: AbortController | null = null
@@ -78,6 +88,14 @@ export class LeaderView {
   private binsMemo: { key: string; bins: HexBin[]; breaks: number[]; colors: RGB[] } | null = null
 
   constructor(private readonly ctx: LeaderContext) {
+    this.hotspots = new LeaderHotspots({
+      status: ctx.status,
+      invalidate: () => ctx.invalidate(),
+      caseFilter: () => caseFilter(ctx.store.get(), this.window()),
+      fitBounds: (b) => ctx.fitBounds(b),
+      changed: () => this.updatePanel(),
+      setState: (patch, mode) => ctx.store.set(patch, mode),
+    })
     this.panel = this.makePanel()
   }
 
@@ -90,6 +108,20 @@ export class LeaderView {
 
   private makePanel(): LeaderPanel {
     const store = this.ctx.store
+    this.hotPanel = new HotspotPanel({
+      setLayer: (id, on) => this.setLayer(id, on),
+      setLayout: (id) => store.set({ layout: id }),
+      setMetric: (metric) => store.set({ metric }),
+      setBandwidth: (bandwidth) => store.set({ bandwidth }),
+      setClusters: (clusters) => store.set({ clusters, spot: null }),
+      setKpiSort: (sort) => {
+        this.kpiSort = sort
+        this.updatePanel()
+      },
+      selectSpot: (rank) => this.hotspots.selectSpot(rank),
+      zoomToCell: (cell) => this.hotspots.zoomToCell(cell),
+      openPlanner: () => store.set({ view: 'planner' }),
+    })
     return new LeaderPanel({
       setCategories: (codes) => store.set({ categories: codes }),
       setSources: (sources) => store.set({ sources }),
@@ -101,7 +133,7 @@ export class LeaderView {
       resetFilters: () => store.set({ categories: [], sources: [] }),
       exportPng: () => this.ctx.exportPng(this.exportTitle(), this.exportSubtitle()),
       exportData: (layer, format) => this.ctx.exportData(layer, format),
-    })
+    }, [this.hotPanel.analysisSection, this.hotPanel.kpiSection, this.hotPanel.spotsSection])
   }
 
   /** Loads the data's time extent and the list of sources (once). */
@@ -156,6 +188,14 @@ export class LeaderView {
       this.windowKey = wk
       void this.loadWindow(s, w)
     }
+    // a new window or filter invalidates the selected spot's rank
+    if (s.spot !== null && this.spotFilterKey && this.spotFilterKey !== wk + s.clusters) {
+      this.spotFilterKey = wk + s.clusters
+      this.ctx.store.set({ spot: null }, 'replace')
+      return
+    }
+    this.spotFilterKey = wk + s.clusters
+    this.hotspots.onState(s)
     this.updatePanel()
     this.ctx.invalidate()
   }
@@ -272,6 +312,7 @@ export class LeaderView {
   /** Stops timers and requests (leaving the view). */
   dispose(): void {
     this.stop()
+    this.hotspots.dispose()
     this.seriesAbort?.abort()
     this.windowAbort?.abort()
   }
@@ -307,6 +348,7 @@ export class LeaderView {
     return [
       communityLayer({ data: this.ctx.communities(), visible: s.layers.includes('communities') }),
       hexLayer({ bins: hex.bins, breaks: hex.breaks, colors: hex.colors, visible: s.layers.includes('hex') }),
+      ...this.hotspots.layers(s),
       communityOutlineLayer({ data: this.ctx.communities(), visible: s.layers.includes('communities') }),
       casesLayer({
         data: this.visibleCases(s),
@@ -341,7 +383,23 @@ export class LeaderView {
       hex: s.layers.includes('hex') && hex.bins.length ? { breaks: hex.breaks, colors: hex.colors, res: hex.res, areaKm2: hexAreaKm2(hex.res) } : null,
       communities: s.layers.includes('communities'),
       pois: zoom >= POI_MIN_ZOOM,
+      extra: this.hotspots.legend(s),
     }
+  }
+
+  /** Tooltip of a pick on one of the hotspot layers (undefined: not a hotspot layer). */
+  tooltip(info: PickingInfo): TooltipContent | null | undefined {
+    return this.hotspots.tooltip(info)
+  }
+
+  /** Tooltip of the density surface under a point, when nothing else is picked there. */
+  densityTooltip(lon: number, lat: number): TooltipContent | null {
+    return this.hotspots.densityTooltip(this.ctx.store.get(), lon, lat)
+  }
+
+  /** A click on the map; true when the view handled it. */
+  click(info: PickingInfo): boolean {
+    return this.hotspots.click(info)
   }
 
   /** Lines of the map notice: why the map is empty, or that the points are capped. */
@@ -356,6 +414,7 @@ export class LeaderView {
       lines.push(s.categories.length ? t('empty.noCasesOf', { categories: this.categoriesText(s) }) + this.sourcesText(s) : t('empty.noCases') + this.sourcesText(s))
     }
     if (this.capped) lines.push(t('notice.capped', { shown: this.cases.length, total: this.summary.total }))
+    lines.push(...this.hotspots.notice(s))
     return lines.length ? lines : null
   }
 
@@ -401,6 +460,19 @@ export class LeaderView {
       playing: this.playing,
     }
     this.panel.update(model)
+    const hs = this.hotspots
+    this.hotPanel.update({
+      state: s,
+      layouts: hs.layouts,
+      layoutId: hs.layouts ? hs.layoutId(s) : s.layout,
+      parts: hs.parts,
+      kpiRows: hs.kpiRows(this.kpiSort),
+      kpiSort: this.kpiSort,
+      statsSummary: hs.statsSummary(),
+      clusters: hs.clusters,
+      spotCases: hs.spotCases,
+      categories: this.ctx.categories(),
+    })
     this.ctx.invalidate()
   }
 }
