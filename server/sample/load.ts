@@ -7,6 +7,7 @@ import { importDistricts } from '../districts/import'
 import { importBasemap } from '../basemap/import'
 import { importCases } from '../cases/import/service'
 import type { ProgressFn } from '../jobs/jobs'
+import { createSampleLayouts } from '../layouts/sample'
 import { loadSamplePatrol } from '../patrol/sample'
 import { importSampleGrids } from '../zones/service'
 
@@ -48,6 +49,9 @@ export async function loadSampleCity(db: Database, onProgress?: ProgressFn): Pro
     filename: 'data/sample/cases.csv.gz', mapping: { dataset: 'sample', timezone: 'Asia/Shanghai' }, onProgress,
   })
   const patrol = await loadSamplePatrol(db, sampleDir, 'sample', onProgress)
+  // default unit-cell layouts: 10,000 m² squares and H3 res 10
+  onProgress?.({ phase: 'layouts' })
+  await createSampleLayouts(db)
   // the current responsibility grids, as the current zoning of the default layout (when there is one)
   onProgress?.({ phase: 'grids' })
   await importSampleGrids(db, file('grids.geojson'))
