@@ -7,6 +7,7 @@
  * straight cuts of large ones over metric coordinates (core/cells.ts); the cells go back as drafts
  * in the metric CRS and the layout pipeline codes, covers and stores them.
  */
+import type { Knex } from 'knex'
 import { readSql } from '../../db/sql-files'
 import { AppError, BadParameter } from '../../shared/errors'
 import { DEFAULT_SLIVER_RATIO, DEFAULT_TARGET_AREA_M2, type StreetLayoutRequest } from '../schema'
@@ -80,15 +81,22 @@ async function checkNetwork(ctx: BuildContext<StreetParams>): Promise<void> {
     (rows.length ? `networks there (streets): ${present}; pass one as network` : 'import a street network first (import streets FILE --network NAME)'), 422)
 }
 
-export const buildStreet: KindBuilder<StreetParams> = async (ctx) => {
-  const { trx, params } = ctx
-  await checkNetwork(ctx)
-  ctx.progress({ phase: 'blocks' })
-  await trx.raw(NODED, { network: params.network, srid: ctx.crs.epsg })
-  const rows = (await trx.raw(BLOCKS, { srid: ctx.crs.epsg, snap: UNIT_SNAP_M })).rows as BlockRow[]
-  if (rows.length === 0) throw new AppError('WG_LAYOUT_EMPTY_SCOPE', `Scope ${ctx.scope.nameZh} (${ctx.scope.fullCode}) has no blocks to divide`, 422)
-  const edges = (await trx.raw(EDGES)).rows as Array<{ geometry: string }>
+/** Blocks of a layout's scope in a local metric frame: coordinates minus `origin` (metres of `srid`). */
+export interface ScopeBlocks {
+  blocks: StreetBlock[]
+  origin: Pt
+}
 
+/**
+ * Nodes the network's streets, the water edges and the unit boundaries and reads the blocks with
+ * their guides; `layout_units` must exist in the transaction (pipeline.prepareUnits).
+ * @returns no blocks when the scope holds none
+ */
+export async function readBlocks(trx: Knex.Transaction, network: string, srid: number): Promise<ScopeBlocks> {
+  await trx.raw(NODED, { network, srid })
+  const rows = (await trx.raw(BLOCKS, { srid, snap: UNIT_SNAP_M })).rows as BlockRow[]
+  if (rows.length === 0) return { blocks: [], origin: [0, 0] }
+  const edges = (await trx.raw(EDGES)).rows as Array<{ geometry: string }>
   // local metric frame: an exact shift by a rounded origin keeps products in the core precise
   const first = (JSON.parse(rows[0].geometry) as { coordinates: number[][][] }).coordinates[0][0]
   const ox = Math.round(first[0] / ORIGIN_ROUNDING_M) * ORIGIN_ROUNDING_M
@@ -96,7 +104,18 @@ export const buildStreet: KindBuilder<StreetParams> = async (ctx) => {
   const local = (line: number[][]) => line.map(([x, y]): Pt => [x - ox, y - oy])
   const polys = rows.map((r) => (JSON.parse(r.geometry) as { coordinates: number[][][] }).coordinates.map(local))
   const guides = danglingGuides(polys, edges.map((e) => local((JSON.parse(e.geometry) as { coordinates: number[][] }).coordinates)))
-  const blocks: StreetBlock[] = rows.map((r, i) => ({ unit: r.unit_id, water: r.water, poly: polys[i], guides: guides[i] }))
+  return {
+    blocks: rows.map((r, i) => ({ unit: r.unit_id, water: r.water, poly: polys[i], guides: guides[i] })),
+    origin: [ox, oy],
+  }
+}
+
+export const buildStreet: KindBuilder<StreetParams> = async (ctx) => {
+  const { trx, params } = ctx
+  await checkNetwork(ctx)
+  ctx.progress({ phase: 'blocks' })
+  const { blocks, origin: [ox, oy] } = await readBlocks(trx, params.network, ctx.crs.epsg)
+  if (blocks.length === 0) throw new AppError('WG_LAYOUT_EMPTY_SCOPE', `Scope ${ctx.scope.nameZh} (${ctx.scope.fullCode}) has no blocks to divide`, 422)
   ctx.progress({ phase: 'cells', total: blocks.length })
   const result = streetCells(blocks, {
     target: params.target_area_m2, sliverRatio: params.sliver_ratio, improveBelow: params.improve_below, improveUpTo: params.improve_up_to,
