@@ -117,8 +117,12 @@ export class CaseRowReader {
     return v
   }
 
-  /** Validates one row given as field → text; rejected rows go to the report, good ones to `out`. */
-  add(row: number, f: Partial<Record<string, string>>, attrs: Record<string, string> | null, names: Record<string, string>): void {
+  /**
+   * Validates one row given as field → text; rejected rows go to the report, good ones to `out`.
+   * `attrs` may be a function, called only for accepted rows (rejected ones need no extra columns).
+   */
+  add(row: number, f: Partial<Record<string, string>>, attrs: Record<string, string> | null | (() => Record<string, string>),
+    names: Record<string, string>): void {
     const { report, mapping } = this.ctx
     const before = report.rejectedRows
     const id = (f.id ?? '').trim()
@@ -196,7 +200,7 @@ export class CaseRowReader {
     o.address.push((f.address ?? '').trim() || null)
     o.x.push(x)
     o.y.push(y)
-    o.attrs.push(attrs)
+    o.attrs.push(typeof attrs === 'function' ? attrs() : attrs)
   }
 }
 
@@ -220,7 +224,14 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
   let keep: number[] = []
   const reader = new CaseRowReader(ctx)
   let row = 0
-  const onRecord = (record: string[]) => {
+  let record: string[] = []
+  const attrsOf = () => {
+    const attrs: Record<string, string> = {}
+    for (const i of keep) if (record[i] !== undefined && record[i] !== '') attrs[header![i]] = record[i]
+    return attrs
+  }
+  const onRecord = (rec: string[]) => {
+    record = rec
     if (!header) {
       header = record.map((h) => h.trim())
       const cols = resolveColumns(header, ctx.mapping)
@@ -236,12 +247,7 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
     row++
     const f: Partial<Record<string, string>> = {}
     for (const [field, i] of fields) f[field] = record[i]
-    let attrs: Record<string, string> | null = null
-    if (keep.length) {
-      attrs = {}
-      for (const i of keep) if (record[i] !== undefined && record[i] !== '') attrs[header[i]] = record[i]
-    }
-    reader.add(row, f, attrs, names)
+    reader.add(row, f, keep.length ? attrsOf : null, names)
     if (ctx.onRow && (row & 0x3fff) === 0) ctx.onRow(row)
   }
   const input = file.stream()
