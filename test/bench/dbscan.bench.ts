@@ -5,7 +5,11 @@
  * them); HDBSCAN on 100,000 points; space-time DBSCAN on a year of 200,000 cases.
  * Run: npx tsx test/bench/dbscan.bench.ts
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import KDBush from 'kdbush'
+import { openDatabase } from '../../server/db/connect'
 import { dbscan } from '../../server/hotspots/core/dbscan'
 import { hdbscan } from '../../server/hotspots/core/hdbscan'
 import { stDbscan } from '../../server/hotspots/core/space-time'
@@ -13,6 +17,7 @@ import { seededRandom } from '../../server/shared/random'
 import { sharedFixture } from '../helpers/paths'
 import { BENCH_SEED, cityPoints } from './points'
 import { measure, report } from './report'
+import { loadavg } from 'node:os'
 
 const BENCH = 'dbscan'
 
@@ -51,6 +56,70 @@ function dbscanKdbush(x: Float64Array, y: Float64Array, eps: number, minPts: num
   return labels
 }
 
+/** Points per INSERT … unnest() batch (the embedded database takes no COPY). */
+const INSERT_BATCH = 100_000
+
+/**
+ * ST_ClusterDBSCAN visits every pair of points within eps, so the dense hot spots of a million
+ * city points keep it busy for many minutes; past this the figure is reported as a lower bound.
+ */
+const POSTGIS_TIMEOUT_MS = 15 * 60_000
+
+/**
+ * PostGIS ST_ClusterDBSCAN(geom, 50, 5) over the same points (planar, SRID 0, metres), timed on the
+ * server; the points are loaded first and not counted.
+ */
+async function postgisReference(x: Float64Array, y: Float64Array, oursMs: number, oursClusters: number): Promise<void> {
+  const url = process.env.DATABASE_URL
+  const dir = url ? undefined : mkdtempSync(join(tmpdir(), 'wangge-bench-'))
+  const db = await openDatabase({ databaseUrl: url, dataDir: dir ?? '' })
+  try {
+    const { knex } = db
+    await knex.raw('DROP TABLE IF EXISTS bench_dbscan_points')
+    await knex.raw('CREATE UNLOGGED TABLE bench_dbscan_points (id integer PRIMARY KEY, geom geometry(Point, 0) NOT NULL)')
+    for (let s = 0; s < x.length; s += INSERT_BATCH) {
+      const e = Math.min(x.length, s + INSERT_BATCH)
+      await knex.raw(`INSERT INTO bench_dbscan_points
+        SELECT s + i - 1, ST_MakePoint(px, py) FROM unnest(CAST(? AS float8[]), CAST(? AS float8[])) WITH ORDINALITY AS u(px, py, i), (SELECT CAST(? AS int) AS s) o`,
+      [Array.from(x.subarray(s, e)), Array.from(y.subarray(s, e)), s])
+    }
+    await knex.raw('ANALYZE bench_dbscan_points')
+    const t0 = performance.now()
+    let clusters: number | null = null
+    await knex.transaction(async (trx) => {
+      await trx.raw(`SET LOCAL statement_timeout = ${POSTGIS_TIMEOUT_MS}`)
+      try {
+        const { rows } = await trx.raw('SELECT count(DISTINCT cid)::int AS clusters FROM (SELECT ST_ClusterDBSCAN(geom, 50, 5) OVER () AS cid FROM bench_dbscan_points) t')
+        clusters = rows[0].clusters
+      } catch (e) {
+        if (!/statement timeout/.test(String(e))) throw e
+      }
+    }).catch((e: unknown) => { if (!/statement timeout/.test(String(e))) throw e })
+    const ms = performance.now() - t0
+    const n = x.length.toLocaleString('en')
+    report({
+      bench: BENCH,
+      figure: `PostGIS ST_ClusterDBSCAN on the same ${n} points, eps 50 m, minPts 5 (${db.kind}, PostgreSQL ${db.versions.postgres}, PostGIS ${db.versions.postgis})`,
+      value: Math.round(ms),
+      unit: 'ms',
+      reference: 'dbscan.ts on the same points in this run',
+      referenceMs: Math.round(oursMs),
+      ratio: +(ms / oursMs).toFixed(1),
+      lower_bound: clusters === null,
+      clusters,
+      clusters_agree: clusters === null ? null : clusters === oursClusters,
+      load: Math.round(loadavg()[0] * 10) / 10,
+      note: clusters === null
+        ? `stopped by statement_timeout after ${POSTGIS_TIMEOUT_MS / 60_000} min: value and ratio are lower bounds`
+        : 'ratio = PostGIS time / ours; > 1 means Wangge is faster; loading the points is not timed',
+    })
+    await knex.raw('DROP TABLE bench_dbscan_points')
+  } finally {
+    await db.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   const n = 1_000_000
   const { x, y } = cityPoints(n, BENCH_SEED)
@@ -71,10 +140,16 @@ async function main(): Promise<void> {
     seed: BENCH_SEED,
   })
 
+  await postgisReference(x, y, ours.wall, clusters)
+
   // a per-point radius search visits every neighbour of every point: at a million points the
   // dense hotspots make that take minutes, so the comparison runs on 100,000 points
   const small = cityPoints(100_000, BENCH_SEED)
-  const grid100k = measure(() => dbscan(small.x, small.y, 50, 5), 3)
+  let clusters100k = 0
+  const grid100k = measure(() => {
+    clusters100k = dbscan(small.x, small.y, 50, 5).clusters
+  }, 3)
+  await postgisReference(small.x, small.y, grid100k.wall, clusters100k)
   const kd = measure(() => dbscanKdbush(small.x, small.y, 50, 5))
   report({
     bench: BENCH,
