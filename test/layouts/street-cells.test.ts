@@ -152,6 +152,11 @@ async function importOddDistrict() {
       line([[400, 150], [430, 220], [380, 280], [420, 150]]), // self-crossing scribble
     ],
   })), { network: 'odd' })
+  // a network that closes no block at all: two dead ends and a floating line
+  await importBasemap(db, 'streets', tempFile('odd-dangles.geojson', JSON.stringify({
+    type: 'FeatureCollection',
+    features: [line([[850, 0], [850, 500]]), line([[0, 450], [240, 450]]), line([[80, 600], [200, 600]])],
+  })), { network: 'dangles' })
   await importBasemap(db, 'water', tempFile('odd-water.geojson', JSON.stringify({
     type: 'FeatureCollection',
     features: [
@@ -175,6 +180,14 @@ describe('street cells on odd shapes', () => {
       SELECT count(*)::int AS n FROM cells c, districts d
       WHERE c.layout_id = ? AND d.full_code = '330197' AND NOT ST_CoveredBy(ST_PointOnSurface(c.geom), d.geom)`, [layout.id])).rows
     expect(n).toBe(0)
+  })
+
+  test('a network closing no block falls back to community boundaries and straight cuts, with a warning', async () => {
+    const layout = await createLayout(db, { kind: 'street', scope: '330197', network: 'dangles', target_area_m2: 5_000 })
+    const stats = layout.stats as LayoutStats
+    expectInvariants(await invariants(layout.id, '330197'))
+    expect(stats.warnings.join(' ')).toMatch(/closes few blocks/)
+    expect(stats.area.share_within_30pct).toBeGreaterThan(0.8)
   })
 
   test('small targets on the same district keep the invariants (many cuts, many merges)', async () => {

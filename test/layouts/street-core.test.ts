@@ -126,7 +126,7 @@ describe('split', () => {
 
   test('a long block is cut across its long axis into equal pieces', () => {
     const poly: Poly = [rect(0, 0, 500, 100)]
-    const pieces = splitBalanced(poly, 50_000, 5, 0.3)
+    const { pieces } = splitBalanced(poly, 50_000, 5, 0.3)
     expect(pieces).toHaveLength(5)
     for (const p of pieces) expect(p.area).toBeCloseTo(10_000, 0)
     expectNodedCoverage(pieces.map((p) => p.poly).map((x) => x)) // crossing points are shared

@@ -13,7 +13,7 @@ import { AppError, BadParameter } from '../../shared/errors'
 import { DEFAULT_SLIVER_RATIO, DEFAULT_TARGET_AREA_M2, type StreetLayoutRequest } from '../schema'
 import type { BuildContext, KindBuilder } from '../types'
 import { STREET_CELL_DEFAULTS, streetCells, type StreetBlock } from './core/cells'
-import type { Poly, Pt } from './core/geometry'
+import { type Poly, type Pt, polyArea } from './core/geometry'
 import { danglingGuides } from './core/guides'
 
 const NODED = readSql(import.meta.url, './queries/noded.sql')
@@ -24,6 +24,8 @@ const INSERT_DRAFTS = readSql(import.meta.url, './queries/insert-drafts.sql')
 
 /** Faces within this distance (m) of a unit belong to it: slivers of boundary rounding. */
 const UNIT_SNAP_M = 0.01
+/** Warn when the area-weighted median block exceeds this many targets (a network closing few blocks). */
+const COARSE_BLOCKS = 20
 /** Rows per INSERT of drafts. */
 const DRAFT_BATCH = 5000
 /** Coordinates are shifted by the scope's centre rounded to this (m), so the shift is exact. */
@@ -137,9 +139,14 @@ export const buildStreet: KindBuilder<StreetParams> = async (ctx) => {
     })
   }
 
-  const cutShare = result.cells.filter((c) => c.origin === 'cut').length / Math.max(1, result.cells.length)
-  if (cutShare > 0.5) {
-    ctx.warn(`${Math.round(cutShare * 100)}% of the cells are straight cuts of large blocks: the street network "${params.network}" closes few blocks of the target size (gaps, dangling lines or a coarse network)`)
+  // half of the area in blocks far above the target: the network closes few blocks
+  const areas = result.cells.length ? blocks.map((b) => Math.abs(polyArea(b.poly))).sort((x, y) => x - y) : []
+  const half = areas.reduce((s, a) => s + a, 0) / 2
+  let acc = 0
+  const medianBlock = areas.find((a) => (acc += a) >= half) ?? 0
+  if (medianBlock > COARSE_BLOCKS * params.target_area_m2) {
+    ctx.warn(`Half of the area lies in blocks larger than ${Math.round(medianBlock)} m² (${Math.round(medianBlock / params.target_area_m2)} × the target): ` +
+      `the street network "${params.network}" closes few blocks (gaps, dangling lines or only main roads), so most cells there are straight cuts`)
   }
   if (counts.isolated > 0) {
     ctx.warn(`${counts.isolated} cell(s) smaller than ${Math.round(params.sliver_ratio * 100)}% of the target area have no neighbour in their community and stay as cells`)

@@ -64,6 +64,8 @@ export interface StreetCellResult {
     merged: number
     /** blocks (or merged groups) cut */
     cut: number
+    /** cuts that follow a dead-end street (a guide) instead of the balanced position */
+    guided: number
     /** scraps and small pieces joined to a neighbour after cutting */
     absorbed: number
     /** cells still below sliverRatio × target: no neighbour in their unit */
@@ -107,6 +109,7 @@ export function streetCells(blocks: readonly StreetBlock[], options: StreetCellO
   const cells: StreetCell[] = []
   const scrap: boolean[] = []
   let cut = 0
+  let guided = 0
   for (const g of merged.groups) {
     const parts = g.members.length === 1 ? [polys[g.members[0]]] : unionCoverage(g.members.map((m) => polys[m]))
     const blockIds = g.members.map((m) => source[m])
@@ -120,7 +123,9 @@ export function streetCells(blocks: readonly StreetBlock[], options: StreetCellO
       }
       cut++
       const guides = g.members.flatMap((m) => blocks[source[m]].guides ?? [])
-      for (const piece of splitBalanced(part, area, n, o.sliverRatio, guides)) {
+      const split = splitBalanced(part, area, n, o.sliverRatio, guides)
+      guided += split.guided
+      for (const piece of split.pieces) {
         cells.push({ poly: piece.poly, area: piece.area, unit: g.community ?? units[g.members[0]], water: g.water, origin: 'cut', blocks: blockIds })
         scrap.push(piece.fragment)
       }
@@ -157,6 +162,6 @@ export function streetCells(blocks: readonly StreetBlock[], options: StreetCellO
   }
   return {
     cells: result,
-    counts: { blocks: polys.length, merged: merged.merges, cut, absorbed, isolated, noded },
+    counts: { blocks: polys.length, merged: merged.merges, cut, guided, absorbed, isolated, noded },
   }
 }

@@ -53,10 +53,15 @@ export function pieceCount(area: number, target: number): number {
 /**
  * Splits `poly` into `n` pieces of about equal area by recursive straight cuts.
  * @param fragmentShare  pieces smaller than this share of area/n are flagged as fragments
- * @returns the pieces (n of them unless a concave polygon fell apart differently)
+ * @param guides  dangling streets inside the polygon (see the module note)
+ * @returns the pieces (n of them unless a concave polygon fell apart differently) and how many
+ *   cuts followed a guide
  */
-export function splitBalanced(poly: Poly, area: number, n: number, fragmentShare: number, guides: readonly Guide[] = []): Piece[] {
+export function splitBalanced(
+  poly: Poly, area: number, n: number, fragmentShare: number, guides: readonly Guide[] = [],
+): { pieces: Piece[]; guided: number } {
   const out: Piece[] = []
+  let guided = 0
   const unit = area / n
   const recurse = (p: Poly, a: number, k: number, gs: readonly Guide[]) => {
     if (k <= 1) {
@@ -64,6 +69,7 @@ export function splitBalanced(poly: Poly, area: number, n: number, fragmentShare
       return
     }
     const byGuide = guideCut(p, a, k, gs)
+    if (byGuide) guided++
     const k1 = byGuide ? byGuide.k1 : Math.floor(k / 2)
     const cut = byGuide ? byGuide.cut : bestCut(p, a, k1 / k, fragmentShare * unit)
     if (!cut) {
@@ -84,7 +90,7 @@ export function splitBalanced(poly: Poly, area: number, n: number, fragmentShare
     }
   }
   recurse(poly, area, n, guides.filter((g) => Math.hypot(g[1][0] - g[0][0], g[1][1] - g[0][1]) >= MIN_GUIDE_M))
-  return out
+  return { pieces: out, guided }
 }
 
 function midDot(g: Guide, u: Pt): number {
