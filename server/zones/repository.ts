@@ -10,7 +10,6 @@ import { readSql } from '../db/sql-files'
 
 const sql = (name: string) => readSql(import.meta.url, `./queries/${name}.sql`)
 const CELLS = sql('cells')
-const SHARED_EDGES = sql('shared-edges')
 const STREET_BARRIERS = sql('street-barriers')
 const CELL_STREETS = sql('cell-streets')
 const CELL_POIS = sql('cell-pois')
@@ -35,8 +34,9 @@ export interface CellRow {
   lon: number
   lat: number
   area_m2: number
-  perimeter_m: number
   neighbours: number[]
+  /** GeoJSON text of the cell outline, WGS84 */
+  geometry: string
 }
 
 export async function findLayout(db: Database, id: number): Promise<LayoutRow | undefined> {
@@ -45,10 +45,6 @@ export async function findLayout(db: Database, id: number): Promise<LayoutRow | 
 
 export async function cellRows(db: Database, layout: number): Promise<CellRow[]> {
   return (await db.knex.raw(CELLS, { layout })).rows
-}
-
-export async function sharedEdges(db: Database, layout: number): Promise<{ i: number; j: number; length_m: number }[]> {
-  return (await db.knex.raw(SHARED_EDGES, { layout })).rows
 }
 
 export async function barrierPairs(db: Database, layout: number, classes: string[]): Promise<{ i: number; j: number }[]> {

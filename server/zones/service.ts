@@ -23,6 +23,7 @@ import { chooseMetricCrs, projector } from '../shared/coords'
 import { csrFromLists, type Csr } from '../shared/csr'
 import { AppError, BadParameter, NotFound } from '../shared/errors'
 import { pieces } from './core/graph'
+import { projectRings, ringsPerimeter, sharedLength } from './edges'
 import { zoningMetrics } from './core/metrics'
 import { DEFAULT_WEIGHTS, type ZoningInput, type ZoningIssue, type ZoningMetrics, type ZoningResult } from './core/types'
 import { ZoningInfeasibleError } from './core/validate'
@@ -87,8 +88,9 @@ function epsgOf(text: string | null): number | undefined {
 }
 
 /**
- * Loads a layout's cells with centroids projected to the layout's metric CRS (or the CGCS2000
- * Gauss-Krüger / UTM zone of its extent), rook adjacency and shared edge lengths from PostGIS.
+ * Loads a layout's cells with centroids and outlines projected to the layout's metric CRS (or the
+ * CGCS2000 Gauss-Krüger / UTM zone of its extent); rook adjacency keeps the listed neighbours that
+ * share an edge of positive length (measured in ./edges.ts).
  * @param barriers  street classes that cut adjacency (null: none)
  */
 export async function loadCellGraph(db: Database, layoutId: number, barriers: string[] | null = null): Promise<CellGraph> {
@@ -112,19 +114,25 @@ export async function loadCellGraph(db: Database, layoutId: number, barriers: st
     }
     epsg = chooseMetricCrs([w, s, e, nn]).epsg
   }
-  const { x, y } = projector(epsg).forward(lon, lat)
-
-  const edges = await repo.sharedEdges(db, layoutId)
+  const proj = projector(epsg)
+  const { x, y } = proj.forward(lon, lat)
+  const rings = rows.map((r) => projectRings(JSON.parse(r.geometry), (lo, la) => proj.forwardPoint(lo, la)))
   const cut = new Set<number>()
   if (barriers?.length) for (const p of await repo.barrierPairs(db, layoutId, barriers)) cut.add(p.i * n + p.j)
   const length = new Map<number, number>()
   const lists: number[][] = Array.from({ length: n }, () => [])
-  for (const e of edges) {
-    // Cells touching only at a corner are not rook neighbours; a barrier street separates others.
-    if (!(e.length_m > 0) || cut.has(e.i * n + e.j)) continue
-    lists[e.i].push(e.j)
-    lists[e.j].push(e.i)
-    length.set(e.i * n + e.j, e.length_m)
+  for (let i = 0; i < n; i++) {
+    for (const k of rows[i].neighbours ?? []) {
+      const a = Math.min(i, k)
+      const b = Math.max(i, k)
+      if (a === b || b >= n || length.has(a * n + b)) continue
+      // Cells touching only at a corner are not rook neighbours; a barrier street separates others.
+      const len = sharedLength(rings[a], rings[b])
+      length.set(a * n + b, len)
+      if (!(len > 0) || cut.has(a * n + b)) continue
+      lists[a].push(b)
+      lists[b].push(a)
+    }
   }
   const adjacency = csrFromLists(lists)
   const perimeterEdges = new Float64Array(adjacency.indices.length)
@@ -140,7 +148,7 @@ export async function loadCellGraph(db: Database, layoutId: number, barriers: st
     street: Int32Array.from(rows, (r) => r.street_id ?? -1),
     lon, lat, x, y, epsg,
     area: Float64Array.from(rows, (r) => r.area_m2),
-    perimeter: Float64Array.from(rows, (r) => r.perimeter_m),
+    perimeter: Float64Array.from(rings, ringsPerimeter),
     adjacency, perimeterEdges, barrierPairs: cut.size,
   }
 }
