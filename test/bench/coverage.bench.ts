@@ -3,7 +3,8 @@
  * walks at walking speed with 2 m of GPS noise) against 10,000 square 100 m cells and ~5,000
  * street segments (a 200 m street grid) in a 10 km × 10 km district near Beijing (EPSG:4548).
  * Target: cell and street coverage together under 5 s in-process. Cleaning and projection of the
- * same fixes are reported alongside.
+ * same fixes are reported alongside, and the same coverage through the service (trips stored in
+ * the database, read back, covered and rolled up as GET /api/patrol/coverage does).
  *
  *   npx tsx test/bench/coverage.bench.ts
  */
@@ -153,7 +154,8 @@ report({
          SELECT :layout, u.idx, 'B' || u.idx, g, ST_Area(g::geography), ST_Centroid(g)
          FROM unnest(CAST(:idx AS integer[]), CAST(:geom AS text[])) AS u(idx, geom)
          CROSS JOIN LATERAL (SELECT ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.geom), 4326)) AS g) x`,
-        { layout: layoutId, idx: part.map((c) => Number(c.id)), geom: part.map((c) => JSON.stringify({ type: 'Polygon', coordinates: c.rings.map(ring) })) })
+        // GeoJSON rings must be closed (the bench's cells list four corners)
+        { layout: layoutId, idx: part.map((c) => Number(c.id)), geom: part.map((c) => JSON.stringify({ type: 'Polygon', coordinates: c.rings.map((r) => { const v = ring(r); return [...v, v[0]] }) })) })
     }
     await db.knex.raw(
       `INSERT INTO streets (network, geom, length_m)
