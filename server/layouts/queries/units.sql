@@ -24,7 +24,7 @@ WITH scope AS (
          ), c.g) AS g
   FROM comm c
 ), rest AS (
-  SELECT ST_CollectionExtract(ST_Difference(s.geom, coalesce((SELECT ST_Union(g) FROM owned), 'GEOMETRYCOLLECTION EMPTY'::geometry)), 3) AS g
+  SELECT ST_CollectionExtract(ST_Difference(s.geom, coalesce((SELECT ST_Union(g) FROM owned), ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, 4326))), 3) AS g
   FROM scope s
 ), units AS (
   SELECT id AS community_id, street_code, community_code, name_zh, full_code, g FROM owned WHERE NOT ST_IsEmpty(g)
