@@ -30,9 +30,10 @@ import { TooltipUi } from './ui/tooltip'
 import { caseTooltip, communityTooltip, formatCityDateTime, hexTooltip } from './ui/tooltip-content'
 import { LeaderView } from './views/leader-view'
 import { PlannerView } from './views/planner-view'
+import { SchedulerView } from './views/scheduler-view'
 
 const VIEW_LABEL: Record<ViewId, MessageKey> = { leader: 'view.leader', planner: 'view.planner', scheduler: 'view.scheduler', zones: 'view.zones' }
-const VIEW_UNAVAILABLE: Partial<Record<ViewId, MessageKey>> = { scheduler: 'unavailable.scheduler', zones: 'unavailable.zones' }
+const VIEW_UNAVAILABLE: Partial<Record<ViewId, MessageKey>> = { zones: 'unavailable.zones' }
 
 /** Build-time raster template (see README / vite-env.d.ts); empty means none. */
 const BUILD_RASTER_URL = (import.meta.env.VITE_WANGGE_BASEMAP_URL ?? '').trim() || null
@@ -47,6 +48,7 @@ export class App {
   private readonly handle: MapHandle
   private readonly leader: LeaderView
   private readonly planner: PlannerView
+  private readonly scheduler: SchedulerView
   private readonly panelHost: HTMLElement
   private readonly headerHost: HTMLElement
   private readonly tabsHost: HTMLElement
@@ -119,12 +121,15 @@ export class App {
       overlayHost: mapWrap,
     })
 
+    this.scheduler = new SchedulerView({ store: this.store, status: this.status, invalidate: () => this.invalidate(), fitBounds: (b) => this.handle.fitBounds(b, true) })
+
     this.store.subscribe((next, prev) => this.onState(next, prev))
     this.renderChrome()
     this.renderPanel()
     this.loadReference()
     if (s.view === 'leader') this.startLeader()
     if (s.view === 'planner') this.planner.start()
+    if (s.view === 'scheduler') this.scheduler.start()
   }
 
   // ---------------------------------------------------------------- data
@@ -206,6 +211,7 @@ export class App {
       setLang(next.lang)
       this.leader.rebuildPanel()
       this.planner.rebuildPanel()
+      this.scheduler.rebuildPanel()
       this.renderChrome()
       this.renderPanel()
     }
@@ -213,6 +219,7 @@ export class App {
       if (next.view !== 'leader') this.leader.stop()
       else this.startLeader()
       if (next.view === 'planner') this.planner.start()
+      if (next.view === 'scheduler') this.scheduler.start()
       this.renderChrome()
       this.renderPanel()
     }
@@ -223,6 +230,7 @@ export class App {
     }
     if (next.view === 'leader') this.leader.onState(next)
     if (next.view === 'planner') this.planner.onState(next)
+    if (next.view === 'scheduler') this.scheduler.onState(next)
     this.invalidate()
   }
 
@@ -250,7 +258,7 @@ export class App {
   private renderMap(): void {
     const s = this.store.get()
     const lang = getLang()
-    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : s.view === 'planner' ? this.planner.layers() : []
+    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : s.view === 'planner' ? this.planner.layers() : s.view === 'scheduler' ? this.scheduler.layers() : []
     const withCommunities = s.view !== 'leader' || s.layers.includes('communities')
     layers.push(...labelLayers({ labels: withCommunities ? this.allLabels : this.baseLabels, lang, zoom: this.zoom }))
     this.handle.setLayers(layers)
@@ -259,12 +267,13 @@ export class App {
       if (seq === this.renderSeq) this.mapEl.dataset.rendered = String(seq)
     })
     renderLegend(this.legendHost, buildLegend(this.legendInput()))
-    this.status.setNotice(s.view === 'leader' ? this.leader.notice() : s.view === 'planner' ? this.planner.notice() : null)
+    this.status.setNotice(s.view === 'leader' ? this.leader.notice() : s.view === 'planner' ? this.planner.notice() : s.view === 'scheduler' ? this.scheduler.notice() : null)
   }
 
   private legendInput(): LegendInput {
     if (this.store.get().view === 'leader') return this.leader.legend(this.zoom)
-    const extra = this.store.get().view === 'planner' ? this.planner.legend() : undefined
+    const view = this.store.get().view
+    const extra = view === 'planner' ? this.planner.legend() : view === 'scheduler' ? this.scheduler.legend() : undefined
     return { lang: getLang(), pointMajors: null, unknownCategory: false, stacked: false, hex: null, communities: false, pois: this.zoom >= POI_MIN_ZOOM, extra }
   }
 
@@ -331,7 +340,7 @@ export class App {
   private renderPanel(): void {
     const view = this.store.get().view
     const unavailable = VIEW_UNAVAILABLE[view]
-    setChildren(this.panelHost, unavailable ? unavailablePanel(VIEW_LABEL[view], unavailable) : view === 'planner' ? this.planner.panel.el : this.leader.panel.el)
+    setChildren(this.panelHost, unavailable ? unavailablePanel(VIEW_LABEL[view], unavailable) : view === 'planner' ? this.planner.panel.el : view === 'scheduler' ? this.scheduler.panel.el : this.leader.panel.el)
     this.invalidate()
   }
 
@@ -354,7 +363,7 @@ export class App {
     this.mapEl.style.cursor = obj || (id && info.index >= 0) ? 'pointer' : ''
     const view = this.store.get().view
     // the views' own layers (binary cells pick by index, without an object)
-    const own = !id ? undefined : view === 'leader' ? this.leader.tooltip(info) : view === 'planner' ? this.planner.tooltip(info) : undefined
+    const own = !id ? undefined : view === 'leader' ? this.leader.tooltip(info) : view === 'planner' ? this.planner.tooltip(info) : view === 'scheduler' ? this.scheduler.tooltip(info) : undefined
     if (own !== undefined) return this.tooltip.show(own, info.x, info.y)
     if (!obj || !id) return this.tooltip.show(view === 'leader' && info.coordinate ? this.leader.densityTooltip(lon, lat) : null, info.x, info.y)
     const lang = getLang()
@@ -367,7 +376,10 @@ export class App {
     } else if (id === HEX_LAYER_ID) {
       this.tooltip.show(hexTooltip(obj as HexBin, { areaKm2: hexAreaKm2(this.leader.hex(this.zoom).res), communityName: this.communityAt(lon, lat), lang }), info.x, info.y)
     } else if (id === COMMUNITY_LAYER_ID) {
-      this.tooltip.show(communityTooltip((obj as DistrictFeature).properties, lang), info.x, info.y)
+      // over the density surface the community is the context of the density under the pointer
+      const density = view === 'leader' ? this.leader.densityTooltip(lon, lat) : null
+      const community = communityTooltip((obj as DistrictFeature).properties, lang)
+      this.tooltip.show(density ? { ...density, rows: [...density.rows, [t('tooltip.community'), community.title]] } : community, info.x, info.y)
     } else this.tooltip.show(null)
   }
 
@@ -375,6 +387,7 @@ export class App {
     const view = this.store.get().view
     if (view === 'leader') this.leader.click(info)
     else if (view === 'planner') this.planner.click(info)
+    else if (view === 'scheduler') this.scheduler.click(info)
   }
 
   // ---------------------------------------------------------------- export

@@ -111,6 +111,11 @@ export class LeaderHotspots {
     const needsLayout = on('cells') || on('gi')
     if (needsLayout && !this.layouts && !this.layoutsLoading) void this.loadLayouts()
     const layout = this.layoutId(s)
+    if (needsLayout && s.layout === null && layout !== null) {
+      // pin the default layout in the URL so the link reproduces the map after new layouts appear
+      this.ctx.setState({ layout }, 'replace')
+      return
+    }
     if (needsLayout && layout !== null && this.geometry?.id !== layout && this.geometryLoading !== layout) void this.loadGeometry(layout)
 
     if (on('density')) this.load('density', JSON.stringify([fk, s.bandwidth]), (signal, progress) => this.loadDensity(f, s.bandwidth, signal, progress))
@@ -319,7 +324,8 @@ export class LeaderHotspots {
     }
     if (on('cells') && this.statsFill) {
       const c = this.statsFill.classes
-      const unit = t(`legend.metricUnit.${c.metric}` as MessageKey, undefined, lang)
+      const name = this.layouts?.find((l) => l.id === this.geometry?.id)?.name
+      const unit = t(`legend.metricUnit.${c.metric}` as MessageKey, undefined, lang) + (name ? t('legend.onLayout', { name }, lang) : '')
       const items = isRate(c.metric)
         ? [
             ...RATE_BREAKS.map((b, k) => ({ shape: 'square' as const, color: rgbaCss(c.colors[k], 200 / 255), label: k === 0 ? `< ${formatPercent(b, lang)}` : k === RATE_BREAKS.length - 1 ? `≥ ${formatPercent(RATE_BREAKS[k - 1], lang)}` : `${formatPercent(RATE_BREAKS[k - 1], lang)} – ${formatPercent(b, lang)}` })),

@@ -215,6 +215,11 @@ export class PlannerView {
   onState(s: UrlState): void {
     if (!this.started) return
     const a = this.layoutId(s)
+    if (s.view === 'planner' && s.layout === null && a !== null) {
+      // pin the default layout in the URL so the link reproduces the view
+      this.ctx.store.set({ layout: a }, 'replace')
+      return
+    }
     if (a !== null) this.ensureSide(a)
     const b = s.compare !== null && s.compare !== a ? s.compare : null
     if (b !== null) this.ensureSide(b)
@@ -247,16 +252,19 @@ export class PlannerView {
         fetchCells(side.id),
         // workload over all dates, stacked points left out, as the layout comparison counts
         ensureAnalysis({ kind: 'cell-stats', layout_id: side.id, parameters: { by: 'cell' }, filters: {} }, { onProgress: (p: JobProgress) => { void p; job.update() } }).catch((err: unknown) => {
-          // a layout with no case in it has no workload: draw the cells anyway
-          if ((err as { code?: string }).code === 'WG_EMPTY_SELECTION') return null
-          throw err
+          // without a workload (no case in the layout, or the statistics failed) the cells are still drawn
+          if ((err as { code?: string }).code !== 'WG_EMPTY_SELECTION' && !isAbort(err)) this.ctx.status.error('hotspots.error.cells', err)
+          return null
         }),
       ])
       side.geom = buildCellGeometry(fc.features)
       side.outline = cellOutlineData(side.geom)
       side.analysis = analysis
       if (analysis) {
-        side.stats = await fetchRows<CellStatsRow>(analysis.id)
+        side.stats = await fetchRows<CellStatsRow>(analysis.id).catch((err: unknown) => {
+          this.ctx.status.error('hotspots.error.cells', err)
+          return []
+        })
         for (const r of side.stats) side.byCell[r.cell] = r
       } else side.stats = []
       const values = workloadValues(side.geom.cells, side.stats)
