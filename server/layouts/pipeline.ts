@@ -34,6 +34,7 @@ export async function prepareUnits(trx: Knex.Transaction, scope: LayoutScope, sr
   await trx.raw(UNITS, { scope: scope.id, prefix: scope.fullCode, srid })
   await trx.raw(`DELETE FROM layout_units WHERE community_id IS NULL AND area_m2 < ${NOISE_AREA_M2}`)
   await trx.raw('CREATE INDEX ON layout_units USING gist (geom_m)')
+  await trx.raw('CREATE INDEX ON layout_units USING gist (geom)')
   await trx.raw(DRAFTS)
   const rows = (await trx.raw('SELECT unit_id, community_id, street_code, community_code, name_zh, area_m2 FROM layout_units ORDER BY unit_id')).rows as
     Array<{ unit_id: number; community_id: number | null; street_code: string; community_code: string; name_zh: string; area_m2: number }>
