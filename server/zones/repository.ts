@@ -72,12 +72,23 @@ export async function cellCaseCounts(db: Database, layout: number, filter: CaseF
     .join('cells as c', (j) => j.on(knex.raw('c.layout_id = ? AND ST_Covers(c.geom, k.geom)', [layout])))
     .distinctOn('k.id').select('k.id', 'c.idx', 'k.category_code', 'k.reported_at').orderBy([{ column: 'k.id' }, { column: 'c.idx' }])
   applyCaseFilter(inner, filter, knex, 'k')
-  const rows = await knex.select('t.idx', 't.category_code').count({ n: '*' }).from(inner.as('t')).groupBy('t.idx', 't.category_code')
-  const [w] = await knex.select(knex.raw('count(*)::int AS cases'), knex.raw('min(t.reported_at) AS first'), knex.raw('max(t.reported_at) AS last')).from(inner.clone().as('t'))
-  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null)
+  // one pass: counts per cell and category, with each group's first and last report for the window
+  const rows = await knex.select('t.idx', 't.category_code', knex.raw('count(*)::int AS n'), knex.raw('min(t.reported_at) AS first'), knex.raw('max(t.reported_at) AS last'))
+    .from(inner.as('t')).groupBy('t.idx', 't.category_code')
+  let cases = 0
+  let first: number | null = null
+  let last: number | null = null
+  for (const r of rows) {
+    cases += Number(r.n)
+    const f = new Date(r.first).getTime()
+    const l = new Date(r.last).getTime()
+    if (first === null || f < first) first = f
+    if (last === null || l > last) last = l
+  }
+  const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString())
   return {
     rows: rows.map((r) => ({ idx: Number(r.idx), category_code: String(r.category_code), n: Number(r.n) })),
-    window: { cases: Number(w.cases), first: iso(w.first), last: iso(w.last) },
+    window: { cases, first: iso(first), last: iso(last) },
   }
 }
 

@@ -110,6 +110,30 @@ describe('proposals', () => {
     for (const zone of z.zones) expect(zone.community_id).toBe(communityOf.get(zone.zone))
   })
 
+  test('a barrier street that splits a community: nesting is refused naming the community and its pieces', async () => {
+    await db.knex.raw(`INSERT INTO streets (network, class, name_zh, geom, length_m)
+      VALUES ('test', 'arterial', '测试大道', ST_SetSRID(ST_MakeLine(ST_MakePoint(120.1551, 30.255), ST_MakePoint(120.1551, 30.275)), 4326), 2200)`)
+    const open = await loadCellGraph(db, layout.id)
+    const cut = await loadCellGraph(db, layout.id, ['arterial'])
+    expect(cut.barrierPairs).toBeGreaterThan(5)
+    expect(cut.adjacency.indices.length).toBe(open.adjacency.indices.length - 2 * cut.barrierPairs)
+    const err = await createZoning(db, { layout_id: layout.id, k: 6, nesting: 'community', cross_streets: false }).catch((e) => e)
+    expect(err.status).toBe(422)
+    expect(err.details.issues[0].code).toBe('GROUP_DISCONNECTED')
+    expect(err.message).toContain('西社区')
+    // zones may still not cross the street without nesting: every zone keeps to one side
+    const z = await createZoning(db, { layout_id: layout.id, k: 6, cross_streets: false, ...RUN })
+    const cells = await repo.zoneCells(db, z.id, cut.n)
+    const sides = new Map<number, Set<boolean>>()
+    for (let i = 0; i < cut.n; i++) {
+      const set = sides.get(cells.zone[i]) ?? new Set<boolean>()
+      set.add(cut.lon[i] < 120.1551)
+      sides.set(cells.zone[i], set)
+    }
+    for (const set of sides.values()) expect(set.size).toBe(1)
+    await db.knex('streets').del()
+  })
+
   test('fixed cells stay in their zone', async () => {
     const g = await loadCellGraph(db, layout.id)
     const fixed = [{ cell: g.codes[0], zone: 2 }, { cell: g.codes[g.n - 1], zone: 0 }]
