@@ -11,6 +11,7 @@ const CELL_OWNERS = readSql(import.meta.url, './queries/cell-owners.sql')
 const CELL_CASES = readSql(import.meta.url, './queries/cell-case-counts.sql')
 const TRIPS_IN_RANGE = readSql(import.meta.url, './queries/trips-in-range.sql')
 const TRIPS_GEOJSON = readSql(import.meta.url, './queries/trips-geojson.sql')
+const TRACK_DAYS = readSql(import.meta.url, './queries/track-days.sql')
 const INSERT_TRIPS = readSql(import.meta.url, './queries/insert-trips.sql')
 
 type Conn = Knex | Knex.Transaction
@@ -205,6 +206,12 @@ export async function readTrips(conn: Conn, from: string, to: string, workers?: 
 export async function tripsGeoJson(conn: Conn, from: string, to: string, worker: string | null): Promise<{ type: 'FeatureCollection'; features: unknown[] }> {
   const { rows } = await conn.raw<{ rows: { features: unknown[] | null }[] }>(TRIPS_GEOJSON, { from, to, worker })
   return { type: 'FeatureCollection', features: rows[0].features ?? [] }
+}
+
+/** Local days (YYYY-MM-DD) with stored trips, oldest first, with trip, worker and fix counts. */
+export async function trackDays(conn: Conn): Promise<Array<{ day: string; trips: number; workers: number; fixes: number }>> {
+  const { rows } = await conn.raw<{ rows: Array<{ day: string; trips: number; workers: number; fixes: number }> }>(TRACK_DAYS)
+  return rows
 }
 
 /** A cell of a layout: idx, code, community and geometry (GeoJSON MultiPolygon, WGS84). */

@@ -8,7 +8,7 @@ import { AppError, BadParameter, NotFound } from '../shared/errors'
 import { patrolCoverage } from './coverage-service'
 import { planGeoJson, planGpx, planHtml } from './plan-export'
 import { createPlan, getPlan, listPlans, type PlanRequest } from './plan-service'
-import { tripsGeoJson } from './repository'
+import { trackDays, tripsGeoJson } from './repository'
 import { buildNetworkGraph, graphSummary } from './street-graph'
 import { importTracks, type TrackImportOptions } from './track-import'
 import { importWorkers, workers, type WorkerInput } from './workers'
@@ -97,6 +97,13 @@ export async function patrolRoutes(app: App, ctx: AppContext): Promise<void> {
     if (!from || !to) throw BadParameter('day', 'give day=YYYY-MM-DD or from and to')
     return reply.type('application/geo+json').send(await tripsGeoJson(ctx.db.knex, from, to, worker ?? null))
   })
+
+  app.get('/api/patrol/tracks/days', {
+    schema: {
+      tags: ['patrol'], summary: 'Local days (YYYY-MM-DD) with stored trips, oldest first, with trip, worker and fix counts (the map opens on the latest)',
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ day: Type.String(), trips: Type.Integer(), workers: Type.Integer(), fixes: Type.Integer() })) }) },
+    },
+  }, async () => ({ items: await trackDays(ctx.db.knex) }))
 
   app.post('/api/patrol/graph', {
     schema: {

@@ -171,6 +171,17 @@ describe('patrol API', () => {
     expect((await app.inject({ url: '/api/patrol/tracks?day=2025-06-03' })).json().features).toEqual([])
   })
 
+  test('days with tracks, for the map\'s date picker', async () => {
+    const res = await app.inject({ url: '/api/patrol/tracks/days' })
+    expect(res.statusCode).toBe(200)
+    const days = res.json().items as Array<{ day: string; trips: number; workers: number; fixes: number }>
+    expect(days.map((d) => d.day)).toContain('2025-06-02')
+    expect(days.map((d) => d.day)).not.toContain('2025-06-03')
+    const d = days.find((x) => x.day === '2025-06-02')!
+    expect(d.workers).toBeGreaterThanOrEqual(1)
+    expect(d.fixes).toBeGreaterThanOrEqual(d.trips)
+  })
+
   test('street graph: one main network and the lane reported as a disconnected piece', async () => {
     const res = await settled(await app.inject({ method: 'POST', url: '/api/patrol/graph' }))
     expect(res.statusCode).toBe(200)

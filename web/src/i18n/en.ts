@@ -330,7 +330,7 @@ export const en: Record<MessageKey, string> = {
   'sched.metric.dwell': 'Dwell time',
   'sched.unvisitedDays': 'Unvisited for N days',
   'sched.rate': 'Visit rate',
-  'sched.rateNote': 'Visit rate (见巡率) = unit cells a track passed that day ÷ all unit cells; a track within 10 m of a cell counts as a pass.',
+  'sched.rateNote': 'Visit rate = unit cells a track passed that day ÷ all unit cells; a track within 10 m of a cell counts as a pass.',
   'sched.passes': 'Passes',
   'sched.dwell': 'Dwell time',
   'sched.streetShare': 'Streets covered',

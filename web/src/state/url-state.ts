@@ -3,7 +3,7 @@
  *
  * Form: `?view=leader&lang=en&cat=0401,0402&src=12345&from=2025-03-03&to=2025-03-10&step=week
  *        &layers=points,hex&stacked=1&layout=3&metric=rate_on_time&clu=hdbscan&spot=2&bw=300
- *        &cmp=4&cell=1207#map=14.25/39.91234/116.40321`
+ *        &cmp=4&cell=1207&day=2025-06-30&worker=W03&plan=2&cov=dwell&nvd=5&zoning=7&before=1#map=14.25/39.91234/116.40321`
  * - query parameters hold the discrete choices; defaults are left out so links stay short;
  * - the hash holds the camera as `zoom/lat/lon` (the convention of OSM and MapLibre's `hash`
  *   option), so panning rewrites only the hash;
@@ -27,6 +27,13 @@ export type CellMetric = (typeof CELL_METRICS)[number]
 /** Clustering method of the recurring-problem spots. */
 export const CLUSTER_METHODS = ['dbscan', 'hdbscan'] as const
 export type ClusterMethod = (typeof CLUSTER_METHODS)[number]
+
+/** Scheduler: what the coverage cells are coloured by (passes through the cell, or minutes spent in it). */
+export const COVERAGE_METRICS = ['passes', 'dwell'] as const
+export type CoverageMetricId = (typeof COVERAGE_METRICS)[number]
+
+/** Scheduler: the "not visited for N days" highlight looks back at most this far (the coverage API's range is bounded). */
+export const MAX_UNVISITED_DAYS = 31
 
 /** Camera position: zoom level (web-mercator), latitude and longitude in degrees (WGS84). */
 export interface MapPosition {
@@ -68,6 +75,20 @@ export interface UrlState {
   spot: number | null
   /** leader: density bandwidth, metres; null = the server's rule (Silverman) */
   bandwidth: number | null
+  /** scheduler: the local day of tracks, coverage and plans (`YYYY-MM-DD`); null = the latest day with tracks */
+  day: string | null
+  /** scheduler: the selected worker's code; null = all workers */
+  worker: string | null
+  /** scheduler: the shown route plan */
+  plan: number | null
+  /** scheduler: what coverage cells are coloured by */
+  coverage: CoverageMetricId
+  /** scheduler: cells not visited for this many days are highlighted */
+  unvisited: number
+  /** zones: the shown zoning (a proposal or the current grids); null = the newest proposal, else the current grids */
+  zoning: number | null
+  /** zones: show the current grids instead of the proposal (before / after) */
+  before: boolean
 }
 
 /** The state of a bare URL. */
@@ -90,6 +111,13 @@ export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
   clusters: 'dbscan',
   spot: null,
   bandwidth: null,
+  day: null,
+  worker: null,
+  plan: null,
+  coverage: 'passes',
+  unvisited: 3,
+  zoning: null,
+  before: false,
 } satisfies UrlState)
 
 const CATEGORY_RE = /^\d{4}$/
@@ -104,6 +132,9 @@ function list(value: string | null): string[] {
   if (!value) return []
   return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
 }
+
+/** worker codes are short identifiers (`W01`, `GY-0203`); anything else in a link is noise */
+const WORKER_RE = /^[\w.-]{1,40}$/u
 
 /** A positive integer from a query value, or null. */
 function positiveInt(value: string | null, max = Number.MAX_SAFE_INTEGER): number | null {
@@ -175,6 +206,16 @@ export function parseUrlState(search: string, hash: string): UrlState {
   if (clu && (CLUSTER_METHODS as readonly string[]).includes(clu)) s.clusters = clu as ClusterMethod
   s.spot = positiveInt(q.get('spot'))
   s.bandwidth = positiveInt(q.get('bw'), MAX_BANDWIDTH_M)
+  const day = q.get('day')
+  if (day && isIsoDate(day)) s.day = day
+  const worker = q.get('worker')
+  if (worker && WORKER_RE.test(worker)) s.worker = worker
+  s.plan = positiveInt(q.get('plan'))
+  const cov = q.get('cov')
+  if (cov && (COVERAGE_METRICS as readonly string[]).includes(cov)) s.coverage = cov as CoverageMetricId
+  s.unvisited = positiveInt(q.get('nvd'), MAX_UNVISITED_DAYS) ?? DEFAULT_STATE.unvisited
+  s.zoning = positiveInt(q.get('zoning'))
+  s.before = q.get('before') === '1'
   s.map = parseMapHash(hash)
   return s
 }
@@ -201,6 +242,13 @@ export function serializeSearch(s: UrlState): string {
   if (s.clusters !== DEFAULT_STATE.clusters) q.set('clu', s.clusters)
   if (s.spot !== null) q.set('spot', String(s.spot))
   if (s.bandwidth !== null) q.set('bw', String(s.bandwidth))
+  if (s.day !== null) q.set('day', s.day)
+  if (s.worker !== null) q.set('worker', s.worker)
+  if (s.plan !== null) q.set('plan', String(s.plan))
+  if (s.coverage !== DEFAULT_STATE.coverage) q.set('cov', s.coverage)
+  if (s.unvisited !== DEFAULT_STATE.unvisited) q.set('nvd', String(s.unvisited))
+  if (s.zoning !== null) q.set('zoning', String(s.zoning))
+  if (s.before) q.set('before', '1')
   // URLSearchParams escapes ',' as %2C; links read better with literal commas, which are legal in a query.
   const str = q.toString().replace(/%2C/g, ',')
   return str ? `?${str}` : ''
