@@ -6,7 +6,7 @@ WITH g AS (
   SELECT (t.ord - 1)::int AS grid, ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(t.gj), 4326)) AS geom
   FROM unnest(CAST(:geoms AS text[])) WITH ORDINALITY AS t (gj, ord)
 ), overlap AS (
-  SELECT c.idx, g.grid, ST_Area(ST_Intersection(c.geom, g.geom)) / ST_Area(c.geom) AS share
+  SELECT c.idx, g.grid, ST_Area(ST_Intersection(c.geom, g.geom, 1e-9)) / ST_Area(c.geom) AS share
   FROM cells c
   JOIN g ON ST_Intersects(c.geom, g.geom)
   WHERE c.layout_id = :layout

@@ -10,12 +10,12 @@ WITH hex AS (
 ), clipped AS (
   SELECT h.code, h.c,
          CASE WHEN NOT :clip::boolean OR ST_Contains(s.geom, h.g) THEN h.g
-              ELSE ST_CollectionExtract(ST_Intersection(s.geom, h.g), 3) END AS g
+              ELSE ST_CollectionExtract(ST_Intersection(s.geom, h.g, 1e-9), 3) END AS g
   FROM hex h CROSS JOIN (SELECT geom FROM districts WHERE id = :scope) s
 )
 SELECT coalesce(
          (SELECT u.unit_id FROM layout_units u WHERE ST_Intersects(u.geom, c.c) ORDER BY u.unit_id LIMIT 1),
-         (SELECT u.unit_id FROM layout_units u WHERE ST_Intersects(u.geom, c.g) ORDER BY ST_Area(ST_Intersection(u.geom, c.g)) DESC, u.unit_id LIMIT 1)),
+         (SELECT u.unit_id FROM layout_units u WHERE ST_Intersects(u.geom, c.g) ORDER BY ST_Area(ST_Intersection(u.geom, c.g, 1e-9)) DESC, u.unit_id LIMIT 1)),
        c.g, c.code
 FROM clipped c
 WHERE NOT ST_IsEmpty(c.g)

@@ -7,7 +7,7 @@ CREATE TEMP TABLE square_pieces ON COMMIT DROP AS
 WITH clipped AS (
   SELECT u.unit_id, q.i, q.j,
          CASE WHEN ST_Contains(u.geom_m, q.sq) THEN q.sq
-              ELSE ST_CollectionExtract(ST_Intersection(u.geom_m, q.sq), 3) END AS g
+              ELSE ST_CollectionExtract(ST_Intersection(u.geom_m, q.sq, 1e-4), 3) END AS g
   FROM layout_units u
   CROSS JOIN LATERAL (
     SELECT s.i, s.j, ST_Translate(s.geom, :ox::float8, :oy::float8) AS sq
