@@ -88,7 +88,7 @@ describe('tracks and plan layers', () => {
     const labels = one[2].props.data as Array<{ n: number; worker: string }>
     expect(labels.map((s) => s.n)).toEqual([1, 2])
     expect(labels.every((s) => s.worker === 'W2')).toBe(true)
-    expect(acc(one[2].props.getText, labels[1])).toBe('2')
+    expect(acc((one[2].props as { getText?: unknown }).getText, labels[1])).toBe('2')
     expect(numberedStops(routes).map((s) => `${s.worker}:${s.n}`)).toEqual(['W1:1', 'W1:2', 'W1:3', 'W2:1', 'W2:2'])
   })
 })

@@ -31,9 +31,10 @@ import { caseTooltip, communityTooltip, formatCityDateTime, hexTooltip } from '.
 import { LeaderView } from './views/leader-view'
 import { PlannerView } from './views/planner-view'
 import { SchedulerView } from './views/scheduler-view'
+import { ZonesView } from './views/zones-view'
 
 const VIEW_LABEL: Record<ViewId, MessageKey> = { leader: 'view.leader', planner: 'view.planner', scheduler: 'view.scheduler', zones: 'view.zones' }
-const VIEW_UNAVAILABLE: Partial<Record<ViewId, MessageKey>> = { zones: 'unavailable.zones' }
+const VIEW_UNAVAILABLE: Partial<Record<ViewId, MessageKey>> = {}
 
 /** Build-time raster template (see README / vite-env.d.ts); empty means none. */
 const BUILD_RASTER_URL = (import.meta.env.VITE_WANGGE_BASEMAP_URL ?? '').trim() || null
@@ -49,6 +50,7 @@ export class App {
   private readonly leader: LeaderView
   private readonly planner: PlannerView
   private readonly scheduler: SchedulerView
+  private readonly zones: ZonesView
   private readonly panelHost: HTMLElement
   private readonly headerHost: HTMLElement
   private readonly tabsHost: HTMLElement
@@ -122,6 +124,7 @@ export class App {
     })
 
     this.scheduler = new SchedulerView({ store: this.store, status: this.status, invalidate: () => this.invalidate(), fitBounds: (b) => this.handle.fitBounds(b, true) })
+    this.zones = new ZonesView({ store: this.store, status: this.status, invalidate: () => this.invalidate() })
 
     this.store.subscribe((next, prev) => this.onState(next, prev))
     this.renderChrome()
@@ -130,6 +133,7 @@ export class App {
     if (s.view === 'leader') this.startLeader()
     if (s.view === 'planner') this.planner.start()
     if (s.view === 'scheduler') this.scheduler.start()
+    if (s.view === 'zones') this.zones.start()
   }
 
   // ---------------------------------------------------------------- data
@@ -212,6 +216,7 @@ export class App {
       this.leader.rebuildPanel()
       this.planner.rebuildPanel()
       this.scheduler.rebuildPanel()
+      this.zones.rebuildPanel()
       this.renderChrome()
       this.renderPanel()
     }
@@ -220,6 +225,7 @@ export class App {
       else this.startLeader()
       if (next.view === 'planner') this.planner.start()
       if (next.view === 'scheduler') this.scheduler.start()
+      if (next.view === 'zones') this.zones.start()
       this.renderChrome()
       this.renderPanel()
     }
@@ -231,6 +237,7 @@ export class App {
     if (next.view === 'leader') this.leader.onState(next)
     if (next.view === 'planner') this.planner.onState(next)
     if (next.view === 'scheduler') this.scheduler.onState(next)
+    if (next.view === 'zones') this.zones.onState(next)
     this.invalidate()
   }
 
@@ -258,7 +265,7 @@ export class App {
   private renderMap(): void {
     const s = this.store.get()
     const lang = getLang()
-    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : s.view === 'planner' ? this.planner.layers() : s.view === 'scheduler' ? this.scheduler.layers() : []
+    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : s.view === 'planner' ? this.planner.layers() : s.view === 'scheduler' ? this.scheduler.layers() : s.view === 'zones' ? this.zones.layers() : []
     const withCommunities = s.view !== 'leader' || s.layers.includes('communities')
     layers.push(...labelLayers({ labels: withCommunities ? this.allLabels : this.baseLabels, lang, zoom: this.zoom }))
     this.handle.setLayers(layers)
@@ -267,13 +274,13 @@ export class App {
       if (seq === this.renderSeq) this.mapEl.dataset.rendered = String(seq)
     })
     renderLegend(this.legendHost, buildLegend(this.legendInput()))
-    this.status.setNotice(s.view === 'leader' ? this.leader.notice() : s.view === 'planner' ? this.planner.notice() : s.view === 'scheduler' ? this.scheduler.notice() : null)
+    this.status.setNotice(s.view === 'leader' ? this.leader.notice() : s.view === 'planner' ? this.planner.notice() : s.view === 'scheduler' ? this.scheduler.notice() : s.view === 'zones' ? this.zones.notice() : null)
   }
 
   private legendInput(): LegendInput {
     if (this.store.get().view === 'leader') return this.leader.legend(this.zoom)
     const view = this.store.get().view
-    const extra = view === 'planner' ? this.planner.legend() : view === 'scheduler' ? this.scheduler.legend() : undefined
+    const extra = view === 'planner' ? this.planner.legend() : view === 'scheduler' ? this.scheduler.legend() : view === 'zones' ? this.zones.legend() : undefined
     return { lang: getLang(), pointMajors: null, unknownCategory: false, stacked: false, hex: null, communities: false, pois: this.zoom >= POI_MIN_ZOOM, extra }
   }
 
@@ -340,7 +347,7 @@ export class App {
   private renderPanel(): void {
     const view = this.store.get().view
     const unavailable = VIEW_UNAVAILABLE[view]
-    setChildren(this.panelHost, unavailable ? unavailablePanel(VIEW_LABEL[view], unavailable) : view === 'planner' ? this.planner.panel.el : view === 'scheduler' ? this.scheduler.panel.el : this.leader.panel.el)
+    setChildren(this.panelHost, unavailable ? unavailablePanel(VIEW_LABEL[view], unavailable) : view === 'planner' ? this.planner.panel.el : view === 'scheduler' ? this.scheduler.panel.el : view === 'zones' ? this.zones.panel.el : this.leader.panel.el)
     this.invalidate()
   }
 
@@ -363,7 +370,7 @@ export class App {
     this.mapEl.style.cursor = obj || (id && info.index >= 0) ? 'pointer' : ''
     const view = this.store.get().view
     // the views' own layers (binary cells pick by index, without an object)
-    const own = !id ? undefined : view === 'leader' ? this.leader.tooltip(info) : view === 'planner' ? this.planner.tooltip(info) : view === 'scheduler' ? this.scheduler.tooltip(info) : undefined
+    const own = !id ? undefined : view === 'leader' ? this.leader.tooltip(info) : view === 'planner' ? this.planner.tooltip(info) : view === 'scheduler' ? this.scheduler.tooltip(info) : view === 'zones' ? this.zones.tooltip(info) : undefined
     if (own !== undefined) return this.tooltip.show(own, info.x, info.y)
     if (!obj || !id) return this.tooltip.show(view === 'leader' && info.coordinate ? this.leader.densityTooltip(lon, lat) : null, info.x, info.y)
     const lang = getLang()

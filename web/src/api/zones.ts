@@ -77,6 +77,8 @@ export interface ZoningRequest {
   name?: string
   /** search time, seconds */
   time_budget_s?: number
+  /** the current grids to stay close to and compare with */
+  current_id?: number
 }
 
 /** `GET /api/zones`, oldest first; `layout` limits to one layout. */
