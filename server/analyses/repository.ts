@@ -17,6 +17,7 @@ const Q = {
   cellCounts: sql('cell-counts'),
   unitStats: sql('unit-stats'),
   unitStreetLength: sql('unit-street-length'),
+  zoneUnits: sql('zone-units'),
   casePoints: sql('case-points'),
   caseCells: sql('case-cells'),
   cellGeoJson: sql('cell-geojson'),
@@ -126,11 +127,21 @@ export async function countCasesPerCell(db: Database, layoutId: number, n: numbe
   return { counts, assigned }
 }
 
-/** Units of a statistics run: the cells of a layout, or the communities/streets of the database. */
-export type Units = { kind: 'cells'; layoutId: number } | { kind: 'districts'; level: 'community' | 'street'; within?: number }
+/**
+ * Units of a statistics run: the cells of a layout, the communities/streets of the database, or
+ * the responsibility grids of a zoning (one row per cell of the grid, unit = zone number).
+ */
+export type Units =
+  | { kind: 'cells'; layoutId: number }
+  | { kind: 'districts'; level: 'community' | 'street'; within?: number }
+  | { kind: 'zones'; zoningId: number; layoutId: number }
 
 function unitsQuery(knex: Knex, units: Units): Knex.QueryBuilder {
   if (units.kind === 'cells') return knex('cells').select({ unit: 'idx' }, 'geom').where('layout_id', units.layoutId)
+  if (units.kind === 'zones') {
+    return knex('zone_cells as z').join('cells as c', (j) => j.on('c.idx', 'z.idx').andOn('c.layout_id', knex.raw('?', [units.layoutId])))
+      .select({ unit: 'z.zone' }, 'c.geom').where('z.zoning_id', units.zoningId).whereNotNull('z.zone')
+  }
   const q = knex('districts as d').select({ unit: 'd.id' }, 'd.geom').where('d.level', units.level)
   if (units.within !== undefined) q.whereRaw('ST_Intersects(d.geom, (SELECT geom FROM districts WHERE id = ?))', [units.within])
   return q
@@ -146,6 +157,12 @@ export async function unitStats(db: Database, units: Units, filters: CaseFilter,
 export async function unitStreetLength(db: Database, units: Units): Promise<Map<number, number>> {
   const { rows } = await db.knex.raw<{ rows: Array<{ unit: number; street_km: number }> }>(Q.unitStreetLength, { units: unitsQuery(db.knex, units) })
   return new Map(rows.map((r) => [r.unit, Number(r.street_km)]))
+}
+
+/** The responsibility grids of a zoning (number, code, names, area) with their outline as GeoJSON. */
+export async function listZoneUnits(db: Database, zoningId: number): Promise<Array<{ zone: number; code: string; name_zh: string | null; worker_id: string | null; area_m2: number; geometry: string }>> {
+  const { rows } = await db.knex.raw(Q.zoneUnits, { zoning: zoningId })
+  return rows.map((r: { area_m2: string | number }) => ({ ...r, area_m2: Number(r.area_m2) }))
 }
 
 /** Communities or streets (id, names, area) that statistics by district unit report on. */

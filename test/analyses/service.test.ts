@@ -66,6 +66,32 @@ describe('cell-stats', () => {
     const withStacked = await runAnalysis(db, { kind: 'cell-stats', parameters: { by: 'community' }, filters: { include_stacked: true }, as_of: AS_OF })
     expect(withStacked.summary!.cases).toBe(total + 60)
   })
+
+  test('per responsibility grid: two grids split the cells, cases add up, the outline is the union of the cells', async () => {
+    const { id: zoning } = await db.knex('zonings').insert({ layout_id: layout, kind: 'current', name: '两个网格', k: 2 }).returning('id').then((r) => r[0])
+    await db.knex('zones').insert([{ zoning_id: zoning, zone: 0, code: 'A01', name_zh: '西网格' }, { zoning_id: zoning, zone: 1, code: 'A02', name_zh: '东网格' }])
+    // west grid: cells whose centre lies west of P's cell's east edge (P's cell included)
+    await db.knex.raw(`INSERT INTO zone_cells (zoning_id, idx, zone)
+      SELECT ?, idx, CASE WHEN ST_X(centroid) < ? THEN 0 ELSE 1 END FROM cells WHERE layout_id = ?`, [zoning, P[0] + 0.0004, layout])
+    const a = await runAnalysis(db, { kind: 'cell-stats', parameters: { by: 'zone', zoning }, filters: { source: 'video' }, as_of: AS_OF })
+    const rows = await table(a.id)
+    expect(rows.map((r) => r.code)).toEqual(['A01', 'A02'])
+    const west = rows[0]
+    expect(west).toMatchObject({ name_zh: '西网格', cases: 7, due: 5, closed: 4, closed_on_time: 3, rate_closed: 0.8, rate_on_time: 0.6, open_overdue: 1 })
+    expect(rows[1].cases).toBe(0)
+    const cellArea = async (zone: number) => Number((await db.knex.raw(
+      'SELECT sum(c.area_m2) AS a FROM zone_cells z JOIN cells c ON c.layout_id = ? AND c.idx = z.idx WHERE z.zoning_id = ? AND z.zone = ?', [layout, zoning, zone])).rows[0].a)
+    expect(west.area_km2).toBeCloseTo(await cellArea(0) / 1e6, 6)
+    expect(west.geometry.type).toMatch(/Polygon/)
+    const outlineArea = Number((await db.knex.raw('SELECT ST_Area(ST_GeomFromGeoJSON(?)::geography) AS a', [JSON.stringify(west.geometry)])).rows[0].a)
+    expect(outlineArea / await cellArea(0)).toBeCloseTo(1, 3)
+    const all = await runAnalysis(db, { kind: 'cell-stats', parameters: { by: 'zone', zoning }, as_of: AS_OF })
+    expect(all.summary!.cases).toBe(tinyCases().filter((c) => !c.stacked).length)
+
+    await expectProblem(runAnalysis(db, { kind: 'cell-stats', parameters: { by: 'zone' }, as_of: AS_OF }), 400, /zoning/)
+    await expectProblem(runAnalysis(db, { kind: 'cell-stats', parameters: { by: 'zone', zoning: zoning + 99 }, as_of: AS_OF }), 400, /zoning .* does not exist/)
+    await expectProblem(runAnalysis(db, { kind: 'cell-stats', parameters: { by: 'community', zoning }, as_of: AS_OF }), 400, /zoning/)
+  })
 })
 
 describe('gi-star and local Moran', () => {

@@ -1,5 +1,5 @@
 /**
- * How each cell (or community, or street) performs: cases in total and per category, cases per
+ * How each cell (or community, street or responsibility grid) performs: cases in total and per category, cases per
  * km² and per km of street, 结案率 (closed ÷ due), 按期结案率 (closed by the deadline ÷ due),
  * median hours to close and open overdue cases. Counting and rates run in PostGIS
  * (queries/unit-stats.sql); deadlines are judged at the run's as-of time, so a re-run agrees.
@@ -7,14 +7,15 @@
 import { Type } from 'typebox'
 import { BadParameter } from '../../shared/errors'
 import type { AnalysisKind, ResultTable } from '../kind'
-import { listDistrictUnits, loadCells, unitStats, unitStreetLength, type UnitStatsRow, type Units } from '../repository'
+import { listDistrictUnits, listZoneUnits, loadCells, unitStats, unitStreetLength, type UnitStatsRow, type Units } from '../repository'
 import { requireCases, requireLayout, round } from '../spatial'
 
 const Params = Type.Object({
-  by: Type.Union([Type.Literal('cell'), Type.Literal('community'), Type.Literal('street')], {
-    default: 'cell', description: 'unit of the statistics: the cells of the layout, or communities (社区) or streets (街道)',
+  by: Type.Union([Type.Literal('cell'), Type.Literal('community'), Type.Literal('street'), Type.Literal('zone')], {
+    default: 'cell', description: 'unit of the statistics: the cells of the layout, communities (社区), streets (街道), or the responsibility grids (责任网格) of a zoning',
   }),
   within: Type.Optional(Type.Integer({ description: 'for by=community|street: only units meeting this district/street id (default: the layout\'s scope, else all)' })),
+  zoning: Type.Optional(Type.Integer({ minimum: 1, description: 'for by=zone: the zoning (current or proposed responsibility grids, /api/zones) whose grids are the units' })),
 }, { additionalProperties: false })
 
 const rate = (a: number, b: number) => (b > 0 ? round(a / b, 4) : null)
@@ -30,7 +31,20 @@ export const cellStatsKind: AnalysisKind<typeof Params> = {
     let ids: Record<string, unknown[]>
     let unitIds: number[]
     let areaKm2: number[]
-    if (p.by === 'cell') {
+    let zoneOutlines: unknown[] | undefined
+    if (p.by !== 'zone' && p.zoning !== undefined) throw BadParameter('zoning', 'applies to by=zone only')
+    if (p.by === 'zone') {
+      if (p.zoning === undefined) throw BadParameter('zoning', 'by=zone needs the zoning whose responsibility grids are the units (see GET /api/zones)')
+      const zoning = await ctx.db.knex('zonings').where({ id: p.zoning }).first('layout_id')
+      if (!zoning) throw BadParameter('zoning', `zoning ${p.zoning} does not exist; see GET /api/zones`)
+      const list = await listZoneUnits(ctx.db, p.zoning)
+      if (list.length === 0) throw BadParameter('zoning', `zoning ${p.zoning} has no grids with cells`)
+      units = { kind: 'zones', zoningId: p.zoning, layoutId: zoning.layout_id }
+      unitIds = list.map((z) => z.zone)
+      ids = { zone: unitIds, code: list.map((z) => z.code), name_zh: list.map((z) => z.name_zh), worker_id: list.map((z) => z.worker_id) }
+      areaKm2 = list.map((z) => z.area_m2 / 1e6)
+      zoneOutlines = list.map((z) => JSON.parse(z.geometry))
+    } else if (p.by === 'cell') {
       const layout = requireLayout(ctx)
       if (p.within !== undefined) throw BadParameter('within', 'applies to by=community or by=street; for cells, filter cases by community instead')
       const cells = await loadCells(ctx.db, layout.id)
@@ -92,13 +106,14 @@ export const cellStatsKind: AnalysisKind<typeof Params> = {
       open_overdue: unitIds.map((u) => get(u)?.open_overdue ?? 0),
     })
     const sum = (k: keyof UnitStatsRow) => [...totals.values()].reduce((s, r) => s + (r[k] as number), 0)
+    if (zoneOutlines) columns.geometry = zoneOutlines
     const table: ResultTable = {
-      geometry: p.by === 'cell' ? { type: 'cells', layout_id: ctx.layout!.id } : { type: 'districts' },
+      geometry: p.by === 'cell' ? { type: 'cells', layout_id: ctx.layout!.id } : p.by === 'zone' ? { type: 'inline' } : { type: 'districts' },
       columns,
     }
     return {
       summary: {
-        by: p.by, units: unitIds.length, cases: assigned, categories,
+        by: p.by, ...(p.zoning !== undefined ? { zoning: p.zoning } : {}), units: unitIds.length, cases: assigned, categories,
         due: sum('due'), closed: sum('closed'), closed_on_time: sum('closed_on_time'), open_overdue: sum('open_overdue'),
         rate_closed: rate(sum('closed'), sum('due')), rate_on_time: rate(sum('closed_on_time'), sum('due')),
         as_of: ctx.asOf.toISOString(),
