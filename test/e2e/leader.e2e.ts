@@ -2,7 +2,7 @@
  * The leader view in a real browser against a real server with the sample city: layers are
  * drawn where the district is, the legend states units, hovering a case explains it, the
  * language switches, the time slider moves the window and Back undoes it, the PNG export
- * carries title and legend, and the unavailable views say so. Screenshots land in
+ * carries title and legend, and the tabs move between the views. Screenshots land in
  * test/e2e/screenshots/ for review.
  */
 import { resolve } from 'node:path'
@@ -240,18 +240,20 @@ describe('leader view', () => {
     expect(lines.length).toBeGreaterThan(10)
   })
 
-  test('views without a server capability say what they wait for', async () => {
+  test('every view has its own panel, and the arrow keys move between the tabs with Back returning', async () => {
     await page.getByRole('tab', { name: '网格规划' }).click()
     await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === 'planner')
-    const text = await page.locator('.panel-content').innerText()
-    expect(text).toContain('暂不可用')
-    expect(text).toContain('当前不显示任何示例或模拟数据')
-    await shot(page, 'planner-unavailable.png')
-    // arrow keys move between tabs
+    // arrow keys move between tabs; the scheduler and zones panels replace the old "unavailable" notes
     await page.keyboard.press('ArrowRight')
     await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === 'scheduler')
+    await page.locator('.panel-body.scheduler').waitFor()
+    expect(await page.locator('.panel-content').innerText()).not.toContain('暂不可用')
+    await page.keyboard.press('ArrowRight')
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === 'zones')
+    await page.locator('.panel-body.zones').waitFor()
+    expect(await page.locator('.panel-content').innerText()).not.toContain('暂不可用')
     await page.goBack()
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === 'planner')
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === 'scheduler')
     await page.getByRole('tab', { name: '领导看板' }).click()
   })
 

@@ -135,3 +135,13 @@ describe('scheduler state', () => {
     expect(planLinks(5, 'W1').gpx).toBe('/api/patrol/plans/5.gpx?worker=W1')
   })
 })
+
+describe('worker colours', () => {
+  test('no worker shares the vermillion of the unvisited cells, and neighbours in the list differ', async () => {
+    const { UNVISITED_COLOR } = await import('../../web/src/layers/patrol-layer')
+    for (let i = 0; i < 20; i++) {
+      expect(workerColor(i)).not.toEqual(UNVISITED_COLOR.slice(0, 3))
+      expect(workerColor(i)).not.toEqual(workerColor(i + 1))
+    }
+  })
+})

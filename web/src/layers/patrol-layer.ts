@@ -63,10 +63,13 @@ export function coverageCellColors(cellCount: number, cells: readonly CoverageCe
   })
 }
 
-/** Colour of a worker by their position in the worker list (Okabe–Ito, repeating after nine). */
+/** Worker colours: Okabe–Ito without its vermillion, which marks the unvisited cells. */
+const WORKER_COLORS: readonly RGB[] = CATEGORICAL.filter((c) => c.toUpperCase() !== '#D55E00').map(hexToRgb)
+
+/** Colour of a worker by their position in the worker list (repeating after eight). */
 export function workerColor(index: number): RGB {
-  const n = CATEGORICAL.length
-  return hexToRgb(CATEGORICAL[((index % n) + n) % n])
+  const n = WORKER_COLORS.length
+  return WORKER_COLORS[((index % n) + n) % n]
 }
 
 /** Track or route colour: the worker's, faded when another worker is selected. */

@@ -317,13 +317,13 @@ export class SchedulerView {
     items.unshift({ shape: 'square', color: 'rgba(255, 255, 255, 0.6)', label: t('sched.legendNone', undefined, lang) })
     out.push({ title: t(s.coverage === 'passes' ? 'sched.legendPasses' : 'sched.legendDwell', undefined, lang), unit: t(s.coverage === 'passes' ? 'sched.legendPassesUnit' : 'sched.legendDwellUnit', undefined, lang), items })
     out.push({ title: t('sched.legendUnvisited', undefined, lang), items: [{ shape: 'line', color: rgbaCss(UNVISITED_COLOR), label: t('sched.legendUnvisitedItem', { n: s.unvisited }, lang) }] })
-    // tracks: the selected worker, or the workers of the day (at most nine colours, then they repeat)
+    // tracks: the selected worker, or the workers of the day (eight colours, then they repeat)
     const day = shownDay(s, this.days)
     const tracks = day ? this.tracks.get(day) : undefined
     const codes = s.worker !== null ? [s.worker] : [...new Set(tracks?.features.map((f) => f.properties.worker) ?? [])]
     if (codes.length) {
       const byCode = new Map((this.workers ?? []).map((w) => [w.code, w]))
-      const shown = codes.slice(0, 9)
+      const shown = codes.slice(0, 8)
       const wItems: LegendItem[] = shown.map((c) => ({ shape: 'line', color: rgbaCss(workerColor(this.order.get(c) ?? 0)), label: workerLabel(byCode.get(c), c, lang) }))
       out.push({ title: t('sched.legendTracks', undefined, lang), unit: codes.length > shown.length ? t('sched.legendTracksMore', { n: codes.length - shown.length }, lang) : undefined, items: wItems })
     }
