@@ -6,9 +6,11 @@
 import type { Knex } from 'knex'
 import type { MultiPolygon, Polygon } from 'geojson'
 import { cellToChildren, cellToLatLng, cellToParent, getResolution, isValidCell, latLngToCell, polygonToCells } from 'h3-js'
+import { projector } from '../shared/coords'
 import { readSql } from '../db/sql-files'
 import { AppError } from '../shared/errors'
 import type { ProgressFn } from '../jobs/jobs'
+import { cellOfPoints, edgeNeighbours, indexCells, outlineOf, type CellIndex, type CellOutline } from './core/cell-graph'
 import { assignCodes, type UnitCode } from './core/codes'
 import { areaStats } from './core/stats'
 import type { LayoutStats } from './schema'
@@ -17,8 +19,7 @@ import type { BuildOutcome, DraftCell, LayoutScope, LayoutUnit } from './types'
 const UNITS = readSql(import.meta.url, './queries/units.sql')
 const DRAFTS = readSql(import.meta.url, './queries/drafts.sql')
 const STAGE = readSql(import.meta.url, './queries/stage.sql')
-const NEIGHBOURS = readSql(import.meta.url, './queries/neighbours.sql')
-const COVER_POINTS = readSql(import.meta.url, './queries/cover-points.sql')
+const OUTLINES = readSql(import.meta.url, './queries/staged-outlines.sql')
 const STORE = readSql(import.meta.url, './queries/store-cells.sql')
 
 /** rows per INSERT of TypeScript drafts (keeps one statement's parameters a few MB) */
@@ -83,7 +84,7 @@ export interface FinishInput {
   progress: ProgressFn
 }
 
-interface StagedRow { draft_id: number; unit_id: number; code: string | null; area_m2: number; cx: number; cy: number; lon: number; lat: number }
+interface StagedRow { draft_id: number; unit_id: number; code: string | null; area_m2: number; cx: number; cy: number; lon: number; lat: number; outline: string }
 
 /**
  * Drafts → cells: repair, measure, order and code, H3 cover, neighbours, store; returns the
@@ -94,14 +95,20 @@ export async function finishLayout(trx: Knex.Transaction, f: FinishInput): Promi
   f.progress({ phase: 'stage' })
   const [{ n: draftCount }] = (await trx.raw('SELECT count(*)::int AS n FROM layout_drafts')).rows as Array<{ n: number }>
   await trx.raw(STAGE, { srid: f.srid })
-  await trx.raw('CREATE INDEX ON layout_staged USING gist (geom)')
-  await trx.raw('ANALYZE layout_staged')
-  const staged = (await trx.raw(
-    'SELECT draft_id, unit_id, code, area_m2, cx, cy, ST_X(centroid) AS lon, ST_Y(centroid) AS lat FROM layout_staged ORDER BY draft_id')).rows as StagedRow[]
+  // indexes rather than ANALYZE (which samples every geometry column: half a second at 50,000
+  // cells): the unit check and the store look cells up by unit and by draft
+  await trx.raw('CREATE INDEX ON layout_staged (unit_id)')
+  await trx.raw('CREATE INDEX ON layout_staged (draft_id)')
+  lap('stage')
+  await checkUnits(trx)
+  lap('check')
+  const staged = (await trx.raw(OUTLINES)).rows as StagedRow[]
   if (staged.length === 0) throw new AppError('WG_LAYOUT_NO_CELLS', `The ${f.scope.nameZh} layout produced no cells; check the scope and parameters`, 422)
   if (staged.length < draftCount) f.warnings.push(`${draftCount - staged.length} empty draft cells were left out`)
-  await checkUnits(trx)
-  lap('stage')
+  const outlines = staged.map((r) => outlineOf(JSON.parse(r.outline) as { type: string; coordinates: unknown }))
+  for (const r of staged) r.outline = ''
+  const cellIndex = indexCells(outlines)
+  lap('outlines')
 
   f.progress({ phase: 'codes', total: staged.length })
   const n = staged.length
@@ -118,15 +125,15 @@ export async function finishLayout(trx: Knex.Transaction, f: FinishInput): Promi
   lap('codes')
 
   f.progress({ phase: 'h3 cover' })
-  const cover = await h3Cover(trx, staged, f.scopeGeometry, f.coverResolution)
+  const cover = h3Cover(staged, outlines, cellIndex, f.scopeGeometry, f.coverResolution, f.srid)
   lap('h3')
 
   f.progress({ phase: 'neighbours' })
   const nbs: number[][] = Array.from({ length: n }, () => [])
-  const pairs = (await trx.raw(NEIGHBOURS)).rows as Array<{ a: number; b: number }>
-  for (const { a, b } of pairs) {
-    const ia = idxOf.get(a)!
-    const ib = idxOf.get(b)!
+  const pairs = edgeNeighbours(outlines, cellIndex)
+  for (let e = 0; e < pairs.a.length; e++) {
+    const ia = idxOf.get(staged[pairs.a[e]].draft_id)!
+    const ib = idxOf.get(staged[pairs.b[e]].draft_id)!
     nbs[ia].push(ib)
     nbs[ib].push(ia)
   }
@@ -138,7 +145,7 @@ export async function finishLayout(trx: Knex.Transaction, f: FinishInput): Promi
   for (let k = 0; k < n; k++) {
     const r = staged[order[k]]
     draftIds[k] = r.draft_id
-    h3[k] = (cover.get(r.draft_id) ?? []).join(',')
+    h3[k] = cover[order[k]].join(',')
   }
   await trx.raw(STORE, {
     layout: f.layoutId, draft: draftIds, idx: Array.from({ length: n }, (_, k) => k), code: codes, h3,
@@ -154,9 +161,11 @@ export async function finishLayout(trx: Knex.Transaction, f: FinishInput): Promi
 
 /** Refuses drafts that do not lie in the unit they name (a builder error, not a user's). */
 async function checkUnits(trx: Knex.Transaction): Promise<void> {
+  // unit by unit (nested loop), so PostGIS prepares each unit's geometry once for all its cells
   const bad = (await trx.raw(
-    `SELECT s.draft_id FROM layout_staged s JOIN layout_units u ON u.unit_id = s.unit_id
-     WHERE NOT ST_Intersects(u.geom, s.geom) LIMIT 5`)).rows as Array<{ draft_id: number }>
+    `SELECT x.draft_id FROM layout_units u
+     CROSS JOIN LATERAL (SELECT s.draft_id FROM layout_staged s WHERE s.unit_id = u.unit_id AND NOT ST_Intersects(u.geom_m, s.geom_m)) x
+     LIMIT 5`)).rows as Array<{ draft_id: number }>
   const orphan = (await trx.raw(
     'SELECT s.draft_id FROM layout_staged s LEFT JOIN layout_units u ON u.unit_id = s.unit_id WHERE u.unit_id IS NULL LIMIT 5')).rows as Array<{ draft_id: number }>
   if (bad.length || orphan.length) {
@@ -167,33 +176,39 @@ async function checkUnits(trx: Knex.Transaction): Promise<void> {
 
 /**
  * The H3 cells (resolution `res`) each cell covers: for H3 cells (preset H3 code) their children
- * or parent; for others the H3 cells whose centre lies in the cell, or, for a cell holding no
- * centre, the H3 cell of its centroid (so every cell maps to at least one H3 cell).
+ * or parent; for others the H3 cells whose centre lies in the cell (one polygonToCells over the
+ * scope, centres projected to the metric CRS and placed in the cell holding them), or, for a cell
+ * holding no centre, the H3 cell of its centroid (so every cell maps to at least one H3 cell).
+ * Keys are positions in `staged`.
  */
-async function h3Cover(trx: Knex.Transaction, staged: StagedRow[], scope: Polygon | MultiPolygon, res: number): Promise<Map<number, string[]>> {
-  const cover = new Map<number, string[]>()
-  const rest: StagedRow[] = []
-  for (const r of staged) {
+function h3Cover(staged: StagedRow[], outlines: CellOutline[], index: CellIndex, scope: Polygon | MultiPolygon, res: number, srid: number): string[][] {
+  const cover: string[][] = new Array(staged.length)
+  let rest = 0
+  staged.forEach((r, k) => {
     if (r.code && isValidCell(r.code)) {
       const own = getResolution(r.code)
-      cover.set(r.draft_id, own === res ? [r.code] : own < res ? cellToChildren(r.code, res) : [cellToParent(r.code, res)])
-    } else rest.push(r)
-  }
-  if (rest.length === 0) return cover
+      cover[k] = own === res ? [r.code] : own < res ? cellToChildren(r.code, res) : [cellToParent(r.code, res)]
+    } else rest++
+  })
+  if (rest === 0) return cover
+  const preset = cover.map((c) => c !== undefined)
   const polygons = scope.type === 'Polygon' ? [scope.coordinates] : scope.coordinates
   const ids: string[] = []
   for (const p of polygons) for (const h of polygonToCells(p, res, true)) ids.push(h)
   const lon = new Float64Array(ids.length)
   const lat = new Float64Array(ids.length)
+  for (let i = 0; i < ids.length; i++) [lat[i], lon[i]] = cellToLatLng(ids[i])
+  const { x, y } = projector(srid).forward(lon, lat)
+  const holder = cellOfPoints(x, y, outlines, index)
   for (let i = 0; i < ids.length; i++) {
-    const [la, lo] = cellToLatLng(ids[i])
-    lat[i] = la
-    lon[i] = lo
+    const k = holder[i]
+    if (k < 0 || preset[k]) continue
+    ;(cover[k] ??= []).push(ids[i])
   }
-  const rows = (await trx.raw(COVER_POINTS, { h3: ids, lon: Array.from(lon), lat: Array.from(lat) })).rows as Array<{ draft_id: number; h3: string }>
-  const presetDraft = new Set(cover.keys())
-  for (const row of rows) if (!presetDraft.has(row.draft_id)) cover.set(row.draft_id, row.h3.split(','))
-  for (const r of rest) if (!cover.has(r.draft_id)) cover.set(r.draft_id, [latLngToCell(r.lat, r.lon, res)])
+  staged.forEach((r, k) => {
+    if (cover[k]) cover[k].sort()
+    else cover[k] = [latLngToCell(r.lat, r.lon, res)]
+  })
   return cover
 }
 

@@ -1,21 +1,28 @@
--- H3 cells → draft cells. Each cell keeps its H3 index as code, is optionally clipped to the
--- scope (squares wholly inside skip the overlay: ST_Contains on the repeated scope is prepared),
--- and lies in the unit (community) holding its centre, or the nearest unit when the centre is
--- outside the scope.
+-- H3 cells → draft cells, in one statement for the whole scope. Each cell keeps its H3 index as
+-- code. With @clip, only the cells crossing the scope's boundary go through the overlay (one
+-- prepared test against the boundary line; most cells lie wholly inside and are kept as they
+-- are). A cell lies in the unit (community) holding its centre, or, when the centre is outside
+-- every unit, the unit it overlaps most.
 -- @scope  districts.id   @clip boolean   @code text[] H3 indexes   @geom text[] GeoJSON (WGS84)
+-- @lon, @lat float8[] the cells' centres (degrees)
 INSERT INTO layout_drafts (unit_id, geom, code)
-WITH hex AS (
+WITH s AS MATERIALIZED (
+  SELECT geom, ST_Boundary(geom) AS b FROM districts WHERE id = :scope
+), hex AS MATERIALIZED (
   SELECT h.code, ST_SetSRID(ST_GeomFromGeoJSON(h.g), 4326) AS g, ST_SetSRID(ST_MakePoint(h.lon, h.lat), 4326) AS c
   FROM unnest(:code::text[], :geom::text[], :lon::float8[], :lat::float8[]) AS h (code, g, lon, lat)
-), clipped AS (
+), clipped AS MATERIALIZED (
   SELECT h.code, h.c,
-         CASE WHEN NOT :clip::boolean OR ST_Contains(s.geom, h.g) THEN h.g
-              ELSE ST_CollectionExtract(ST_Intersection(s.geom, h.g, 1e-9), 3) END AS g
-  FROM hex h CROSS JOIN (SELECT geom FROM districts WHERE id = :scope) s
+         CASE WHEN :clip::boolean AND ST_Intersects(s.b, h.g) THEN ST_CollectionExtract(ST_Intersection(s.geom, h.g, 1e-9), 3)
+              ELSE h.g END AS g
+  FROM hex h CROSS JOIN s
+), homed AS (
+  SELECT c.code, c.g, c.c,
+         (SELECT u.unit_id FROM layout_units u WHERE ST_Intersects(u.geom, c.c) ORDER BY u.unit_id LIMIT 1) AS unit_id
+  FROM clipped c
+  WHERE NOT ST_IsEmpty(c.g)
 )
-SELECT coalesce(
-         (SELECT u.unit_id FROM layout_units u WHERE ST_Intersects(u.geom, c.c) ORDER BY u.unit_id LIMIT 1),
-         (SELECT u.unit_id FROM layout_units u WHERE ST_Intersects(u.geom, c.g) ORDER BY ST_Area(ST_Intersection(u.geom, c.g, 1e-9)) DESC, u.unit_id LIMIT 1)),
-       c.g, c.code
-FROM clipped c
-WHERE NOT ST_IsEmpty(c.g)
+SELECT coalesce(h.unit_id,
+         (SELECT u.unit_id FROM layout_units u WHERE ST_Intersects(u.geom, h.g) ORDER BY ST_Area(ST_Intersection(u.geom, h.g, 1e-9)) DESC, u.unit_id LIMIT 1)),
+       h.g, h.code
+FROM homed h
