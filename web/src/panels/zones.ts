@@ -175,6 +175,7 @@ export class ZonesPanel {
       ...[...items].reverse().map((z) => {
         const shown = z.id === m.selected?.id
         const cv = z.figures?.cv
+        const cvText = cv == null ? '' : ` · CV ${cv > 0 && cv < 0.001 ? '< 0.001' : formatNumber(Math.round(cv * 1000) / 1000, lang)}`
         return h(
           'li',
           { class: `layout-item${shown ? ' shown' : ''}`, 'data-zoning': z.id },
@@ -182,7 +183,7 @@ export class ZonesPanel {
             'button',
             { type: 'button', class: 'layout-btn', 'aria-pressed': String(shown), onclick: () => this.actions.select(z.id) },
             h('span', { class: 'layout-name' }, z.name, h('span', { class: `tag ${z.kind === 'current' ? 'tag-a' : 'tag-b'}` }, t(z.kind === 'current' ? 'zones.kind.current' : 'zones.kind.proposal'))),
-            h('span', { class: 'layout-meta' }, `${t('zones.kN', { n: z.k })}${cv != null ? ` · CV ${formatNumber(Math.round(cv * 1000) / 1000, lang)}` : ''} · ${z.created_at.slice(0, 10)}`),
+            h('span', { class: 'layout-meta' }, `${t('zones.kN', { n: z.k })}${cvText} · ${z.created_at.slice(0, 10)}`),
           ),
         )
       }),
@@ -197,7 +198,8 @@ export class ZonesPanel {
     const name = uid('ba')
     const opt = (before: boolean, label: string) =>
       h('label', {}, h('input', { type: 'radio', name, value: before ? 'before' : 'after', checked: m.state.before === before, onchange: () => this.actions.setBefore(before) }), h('span', {}, label))
-    setChildren(this.toggleBox, h('fieldset', { class: 'segmented segmented-wide before-after' }, h('legend', { class: 'field-label' }, t('zones.beforeAfter')), opt(true, t('zones.before')), opt(false, t('zones.after'))))
+    const id = uid('ba-label')
+    setChildren(this.toggleBox, h('div', { class: 'field before-after' }, h('span', { class: 'field-label', id }, t('zones.beforeAfter')), h('div', { class: 'segmented segmented-wide', role: 'radiogroup', 'aria-labelledby': id }, opt(true, t('zones.before')), opt(false, t('zones.after')))))
   }
 
   private renderCompare(m: ZonesModel, lang: Lang): void {
