@@ -156,7 +156,12 @@ describe('leader hotspot layers', () => {
     expect(panel).toMatch(/per-cell performance/i)
     expect(panel).toMatch(/hotspot analysis/i)
     expect(panel).not.toMatch(/热点分析|网格考核/)
-    await page.evaluate(() => document.querySelector('.kpi-totals')?.scrollIntoView({ block: 'start' }))
+    // scroll the panel itself (scrollIntoView would also shift the page under the fixed layout)
+    await page.evaluate(() => {
+      const host = document.querySelector('.panel-content') as HTMLElement
+      const el = document.querySelector('.kpi-totals') as HTMLElement
+      host.scrollTop += el.getBoundingClientRect().top - host.getBoundingClientRect().top - 40
+    })
     await shot(page, 'hotspots-kpi-en.png')
     await page.locator('.btn-lang').click()
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')

@@ -60,6 +60,8 @@ export interface HotspotContext {
   changed(): void
   /** a state patch (layout pinned, spot selected) */
   setState(patch: Partial<UrlState>, mode?: 'push' | 'replace'): void
+  /** the community's name in the interface language, or null when unknown */
+  communityName(id: number | null): string | null
 }
 
 /** The filter key of a state and window, shared by every analysis of the view. */
@@ -381,7 +383,8 @@ export class LeaderHotspots {
       const cell = cellOfPick(g, info.index)
       if (cell === null || !g) return null
       const rows: Array<[string, string]> = []
-      if (g.meta.community[cell]) rows.push([t('tooltip.community', undefined, lang), g.meta.community[cell]!])
+      const community = this.ctx.communityName(g.meta.communityId[cell]) ?? g.meta.community[cell]
+      if (community) rows.push([t('tooltip.community', undefined, lang), community])
       const st = this.stats?.byCell[cell]
       if (id === CHOROPLETH_LAYER_ID && st) {
         rows.push([t('hotspots.col.cases', undefined, lang), t('hotspots.casesValue', { n: st.cases }, lang)])
@@ -462,7 +465,7 @@ export class LeaderHotspots {
       // weakest first: the cells a leader should ask about
       rows = rows.filter((r) => r.due >= MIN_DUE_FOR_RANKING && r[sort] !== null).sort((a, b) => (a[sort] as number) - (b[sort] as number) || b.due - a.due)
     }
-    return rows.slice(0, KPI_TABLE_ROWS).map((r) => ({ ...r, community: g?.meta.community[r.cell] ?? null }))
+    return rows.slice(0, KPI_TABLE_ROWS).map((r) => ({ ...r, community: this.ctx.communityName(r.community_id) ?? g?.meta.community[r.cell] ?? null }))
   }
 
   /** Totals of the cell-stats run (rates over the whole selection). */

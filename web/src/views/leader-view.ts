@@ -20,7 +20,7 @@ import { HotspotPanel } from '../panels/leader-hotspots'
 import type { BBox } from '../geo/geometry'
 import type { TooltipContent } from '../ui/tooltip-content'
 import { LeaderHotspots, type KpiSort } from './leader-hotspots'
-import { describeCategories, type CategoryIndex, type MajorGroup } from '../state/categories'
+import { describeCategories, localName, type CategoryIndex, type MajorGroup } from '../state/categories'
 import type { Store } from '../state/store'
 import { addSteps, apiBound, cityDate, floorToStep, lastDay, nearestStepIndex, stepStarts, stepWindow, type Step, type TimeWindow } from '../state/time-window'
 import type { LayerId, UrlState } from '../state/url-state'
@@ -95,6 +95,10 @@ export class LeaderView {
       fitBounds: (b) => ctx.fitBounds(b),
       changed: () => this.updatePanel(),
       setState: (patch, mode) => ctx.store.set(patch, mode),
+      communityName: (id) => {
+        const f = id === null ? undefined : ctx.communities().find((c) => String(c.properties.id) === String(id))
+        return f ? localName(f.properties, getLang()) : null
+      },
     })
     this.panel = this.makePanel()
   }
