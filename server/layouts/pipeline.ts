@@ -5,7 +5,9 @@
  */
 import type { Knex } from 'knex'
 import type { MultiPolygon, Polygon } from 'geojson'
-import { cellToChildren, cellToLatLng, cellToParent, getResolution, isValidCell, latLngToCell, polygonToCells } from 'h3-js'
+import {
+  cellToChildren, cellToLatLng, cellToParent, getResolution, gridDisk, isValidCell, latLngToCell, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS,
+} from 'h3-js'
 import { projector } from '../shared/coords'
 import { readSql } from '../db/sql-files'
 import { AppError } from '../shared/errors'
@@ -24,6 +26,13 @@ const STORE = readSql(import.meta.url, './queries/store-cells.sql')
 
 /** rows per INSERT of TypeScript drafts (keeps one statement's parameters a few MB) */
 const DRAFT_BATCH = 5000
+/**
+ * The cover's candidate centres come from cells this many resolutions coarser (1/49 as many
+ * point-in-polygon tests against the scope's often long boundary inside h3-js, which took
+ * seconds at res 11 over 100 km²), plus their ring so no child whose centre lies just past its
+ * parent's outline is missed; candidates outside every cell are dropped by the point test.
+ */
+const COVER_COARSE_STEPS = 2
 /** parts of the scope no community covers smaller than this (m²) are noise of the boundaries */
 const NOISE_AREA_M2 = 1
 
@@ -176,8 +185,9 @@ async function checkUnits(trx: Knex.Transaction): Promise<void> {
 
 /**
  * The H3 cells (resolution `res`) each cell covers: for H3 cells (preset H3 code) their children
- * or parent; for others the H3 cells whose centre lies in the cell (one polygonToCells over the
- * scope, centres projected to the metric CRS and placed in the cell holding them), or, for a cell
+ * or parent; for others the H3 cells whose centre lies in the cell (candidates: the children of
+ * the coarser cells overlapping the scope; centres projected to the metric CRS and placed in the
+ * cell holding them), or, for a cell
  * holding no centre, the H3 cell of its centroid (so every cell maps to at least one H3 cell).
  * Keys are positions in `staged`.
  */
@@ -193,8 +203,13 @@ function h3Cover(staged: StagedRow[], outlines: CellOutline[], index: CellIndex,
   if (rest === 0) return cover
   const preset = cover.map((c) => c !== undefined)
   const polygons = scope.type === 'Polygon' ? [scope.coordinates] : scope.coordinates
+  const coarse = Math.max(0, res - COVER_COARSE_STEPS)
+  const parents = new Set<string>()
+  for (const p of polygons) {
+    for (const h of polygonToCellsExperimental(p, coarse, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)) for (const g of gridDisk(h, 1)) parents.add(g)
+  }
   const ids: string[] = []
-  for (const p of polygons) for (const h of polygonToCells(p, res, true)) ids.push(h)
+  for (const h of parents) for (const c of coarse === res ? [h] : cellToChildren(h, res)) ids.push(c)
   const lon = new Float64Array(ids.length)
   const lat = new Float64Array(ids.length)
   for (let i = 0; i < ids.length; i++) [lat[i], lon[i]] = cellToLatLng(ids[i])
