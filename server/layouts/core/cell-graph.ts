@@ -110,3 +110,32 @@ export function cellOfPoints(x: Float64Array, y: Float64Array, outlines: CellOut
   }
   return out
 }
+
+/**
+ * Shared boundary length (metres) between each cell of `around` and every other cell `keep`
+ * accepts, each pair once (a < b, cell positions); pairs sharing less than MIN_SHARED_EDGE_M are
+ * left out. Used for sliver merging, where only the edges of small pieces matter.
+ */
+export function sharedEdges(
+  outlines: CellOutline[], { index, box }: CellIndex, around: Int32Array, keep: (a: number, b: number) => boolean, tol = EDGE_TOLERANCE_M,
+): { a: Int32Array; b: Int32Array; len: Float64Array } {
+  const rings = new Map<number, CellRings>()
+  const ringsAt = (i: number) => { let r = rings.get(i); if (!r) rings.set(i, r = ringsOf(outlines[i])); return r }
+  const seen = new Set<number>()
+  const a: number[] = []
+  const b: number[] = []
+  const len: number[] = []
+  const n = outlines.length
+  for (const i of around) {
+    for (const j of index.search(box[4 * i] - tol, box[4 * i + 1] - tol, box[4 * i + 2] + tol, box[4 * i + 3] + tol)) {
+      if (j === i || !keep(i, j)) continue
+      const lo = Math.min(i, j), hi = Math.max(i, j)
+      const key = lo * n + hi
+      if (seen.has(key)) continue
+      seen.add(key)
+      const l = sharedLength(ringsAt(lo), ringsAt(hi), tol)
+      if (l >= MIN_SHARED_EDGE_M) { a.push(lo); b.push(hi); len.push(l) }
+    }
+  }
+  return { a: Int32Array.from(a), b: Int32Array.from(b), len: Float64Array.from(len) }
+}

@@ -2,15 +2,18 @@
  * Square unit cells (方格单元网格): squares of the target area in the metric CRS, aligned to a
  * reproducible origin, clipped to the scope and split at community boundaries; pieces below the
  * sliver threshold merge into the neighbour of the same community sharing the longest edge.
- * PostGIS grids, clips and unions; TypeScript decides the merges (core/slivers.ts).
+ * PostGIS grids, clips and unions; TypeScript measures the edges slivers share (core/cell-graph.ts,
+ * on the pieces' outlines: an ST_Intersection per pair took seconds) and decides the merges
+ * (core/slivers.ts).
  */
 import { readSql } from '../../db/sql-files'
+import { indexCells, outlineOf, sharedEdges } from '../core/cell-graph'
 import { mergeSlivers } from '../core/slivers'
 import { DEFAULT_SLIVER_RATIO, DEFAULT_TARGET_AREA_M2 } from '../schema'
 import type { KindBuilder } from '../types'
 
 const PIECES = readSql(import.meta.url, './queries/pieces.sql')
-const SLIVER_EDGES = readSql(import.meta.url, './queries/sliver-edges.sql')
+const PIECE_OUTLINES = 'SELECT unit_id, area, ST_AsGeoJSON(g, 4, 0) AS outline FROM square_pieces ORDER BY piece_id'
 const DRAFTS = readSql(import.meta.url, './queries/drafts.sql')
 
 /** Parameters of the square builder (defaults applied). */
@@ -36,17 +39,15 @@ export const buildSquare: KindBuilder<SquareParams> = async (ctx) => {
   const [ox, oy] = params.origin
   ctx.progress({ phase: 'squares' })
   await trx.raw(PIECES, { side, ox, oy })
-  await trx.raw('CREATE INDEX ON square_pieces USING gist (g)')
-  await trx.raw('ANALYZE square_pieces')
 
   ctx.progress({ phase: 'slivers' })
-  const areas = (await trx.raw('SELECT area FROM square_pieces ORDER BY piece_id')).rows as Array<{ area: number }>
-  const edges = (await trx.raw(SLIVER_EDGES, { threshold })).rows as Array<{ a: number; b: number; len: number }>
-  // piece ids are 1-based and dense
-  const { group, isolated } = mergeSlivers(
-    Float64Array.from(areas, (r) => r.area),
-    { a: Int32Array.from(edges, (e) => e.a - 1), b: Int32Array.from(edges, (e) => e.b - 1), len: Float64Array.from(edges, (e) => e.len) },
-    threshold)
+  // piece ids are 1-based and dense: position k is piece k + 1
+  const pieces = (await trx.raw(PIECE_OUTLINES)).rows as Array<{ unit_id: number; area: number; outline: string }>
+  const outlines = pieces.map((p) => outlineOf(JSON.parse(p.outline) as { type: string; coordinates: unknown }))
+  const area = Float64Array.from(pieces, (p) => p.area)
+  const slivers = Int32Array.from(pieces.flatMap((p, k) => (p.area < threshold ? [k] : [])))
+  const edges = sharedEdges(outlines, indexCells(outlines), slivers, (a, b) => pieces[a].unit_id === pieces[b].unit_id)
+  const { group, isolated } = mergeSlivers(area, edges, threshold)
   const merged = new Set<number>()
   for (let i = 0; i < group.length; i++) if (group[i] !== i) { merged.add(i); merged.add(group[i]) }
   const piece = [...merged].sort((a, b) => a - b)
