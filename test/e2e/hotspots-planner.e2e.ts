@@ -347,8 +347,9 @@ describe('100,000 cells', () => {
     const cellsDrawn = await p2.evaluate(() => document.querySelector('.legend')?.textContent ?? '')
     console.log(JSON.stringify({ name: 'planner pan with 100k cells', cells: n * n, fps: Math.round(fps * 10) / 10, base_map_only_fps: Math.round(baseFps * 10) / 10, load_ms: loadMs, renderer: 'chromium swiftshader (software WebGL)' }))
     expect(cellsDrawn).toContain('工作量')
-    // software WebGL on a shared 2-core machine: the bar is "still responds", the number is printed
-    expect(fps).toBeGreaterThan(1)
+    // software WebGL on a shared 2-core machine makes absolute numbers meaningless; the bar is
+    // relative: 100,000 cells may cost at most four times the frame time of the base map alone
+    expect(fps).toBeGreaterThan(baseFps / 4)
     await p2.close()
   }, 600_000)
 })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { Feature, MultiPolygon, Polygon } from 'geojson'
-import { buildCellGeometry, cellBounds, cellColors, cellFillData, cellOfPick, cellsLayers, vertexColors } from '../../web/src/layers/cells-layer'
+import { buildCellGeometry, cellBounds, cellColors, cellFillData, cellOfPick, cellSidePx, cellsLayers, vertexColors } from '../../web/src/layers/cells-layer'
 import { GI_COLORS, giBinCounts, giCellColors, giColor } from '../../web/src/layers/gi-layer'
 import { metricClasses, metricColor, metricCellColors, metricValue, NO_RATE, rateClass } from '../../web/src/layers/choropleth-layer'
 import { densityAlpha, densityAt, densityBounds, densityPixels, densityT, rasterMax, sampleDensity } from '../../web/src/layers/density-layer'
@@ -57,6 +57,12 @@ describe('cells as binary data', () => {
     expect(cellOfPick(null, 0)).toBeNull()
     expect(cellBounds(g, 1)).toEqual([10, 0, 13, 1])
     expect(cellBounds(g, 0)).toEqual([0, 0, 4, 4])
+  })
+
+  test('cell size on screen: 100 m cells are ~12 px at zoom 13 and ~97 px at zoom 16 (latitude 30°, 512 px tiles)', () => {
+    const hundred = buildCellGeometry([{ ...features[1], properties: { ...features[1].properties, area_m2: 10_000 } }])
+    expect(cellSidePx(hundred, 13, 30)).toBeCloseTo(12.09, 1)
+    expect(cellSidePx(hundred, 16, 30)).toBeCloseTo(96.7, 1)
   })
 
   test('per-cell colours expand to every vertex of the cell', () => {

@@ -265,7 +265,7 @@ export class App {
   private renderMap(): void {
     const s = this.store.get()
     const lang = getLang()
-    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : s.view === 'planner' ? this.planner.layers() : s.view === 'scheduler' ? this.scheduler.layers() : s.view === 'zones' ? this.zones.layers() : []
+    const layers: Layer[] = s.view === 'leader' ? this.leader.layers(this.zoom) : s.view === 'planner' ? this.planner.layers(this.zoom) : s.view === 'scheduler' ? this.scheduler.layers() : s.view === 'zones' ? this.zones.layers() : []
     const withCommunities = s.view !== 'leader' || s.layers.includes('communities')
     layers.push(...labelLayers({ labels: withCommunities ? this.allLabels : this.baseLabels, lang, zoom: this.zoom }))
     this.handle.setLayers(layers)

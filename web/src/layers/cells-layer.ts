@@ -221,6 +221,25 @@ export function cellsLayers(input: CellsLayerInput): [SolidPolygonLayer, PathLay
   return [fill, outline]
 }
 
+/** Outlines are drawn only when a typical cell spans at least this many screen pixels: below it they are noise (and most of the frame's cost). */
+export const OUTLINE_MIN_PX = 8
+
+/** Mean side of the cells in screen pixels at `zoom` (web mercator, 512 px tiles) at latitude `lat`. */
+export function cellSidePx(geom: CellGeometry, zoom: number, lat: number): number {
+  let sum = 0
+  let n = 0
+  for (let i = 0; i < geom.cells; i++) {
+    const a = geom.meta.area[i]
+    if (Number.isFinite(a) && a > 0) {
+      sum += a
+      n++
+    }
+  }
+  if (!n) return Infinity
+  const metresPerPx = (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** zoom)
+  return Math.sqrt(sum / n) / metresPerPx
+}
+
 /** The cell of a picked part index, or null. */
 export function cellOfPick(geom: CellGeometry | null, index: number): number | null {
   if (!geom || !Number.isInteger(index) || index < 0 || index >= geom.parts) return null

@@ -15,7 +15,7 @@ import type { CaseFeature, CaseFilter } from '../api/types'
 import { rgbaCss } from '../colors/ramps'
 import { pointInPolygon, type BBox } from '../geo/geometry'
 import { formatNumber, formatPercent, getLang, t, type MessageKey } from '../i18n'
-import { buildCellGeometry, cellBounds, cellFillData, cellOfPick, cellOutlineData, cellsLayers, type CellFillData, type CellGeometry } from '../layers/cells-layer'
+import { buildCellGeometry, cellSidePx, OUTLINE_MIN_PX, cellBounds, cellFillData, cellOfPick, cellOutlineData, cellsLayers, type CellFillData, type CellGeometry } from '../layers/cells-layer'
 import { CHOROPLETH_LAYER_ID, isRate, metricCellColors, metricClasses, metricValue, NO_RATE, RATE_BREAKS, countAlpha, type MetricClasses } from '../layers/choropleth-layer'
 import { CLUSTERS_LAYER_ID, clusterRankLayer, clustersLayer, spotBounds } from '../layers/clusters-layer'
 import { densityAt, densityBounds, densityColor, densityAlpha, densityLayer, densityPixels, rasterMax, sampleDensity } from '../layers/density-layer'
@@ -287,18 +287,19 @@ export class LeaderHotspots {
   }
 
   /** The deck.gl layers of the visible hotspot analyses, bottom to top. */
-  layers(s: UrlState): Layer[] {
+  layers(s: UrlState, zoom: number): Layer[] {
     const out: Layer[] = []
     const on = (id: Part) => s.layers.includes(id)
     const g = this.geometry && this.geometry.id === this.layoutId(s) ? this.geometry : null
     if (this.grid) out.push(densityLayer({ image: this.grid.image, bounds: densityBounds(this.grid.data.georef), visible: on('density') }))
+    const thin = g ? cellSidePx(g.geom, zoom, s.map?.lat ?? 30) < OUTLINE_MIN_PX : false
     if (g && this.stats && on('cells')) {
       const f = this.cellFill(g.geom, s.metric)
-      if (f) out.push(...cellsLayers({ id: CHOROPLETH_LAYER_ID, geometry: g.geom, fill: f.fill, outline: g.outline, line: [255, 255, 255, 90], lineWidth: 0.5, visible: true }))
+      if (f) out.push(...cellsLayers({ id: CHOROPLETH_LAYER_ID, geometry: g.geom, fill: f.fill, outline: g.outline, line: thin ? null : [255, 255, 255, 90], lineWidth: 0.5, visible: true }))
     }
     if (g && this.gi && on('gi')) {
       if (!this.gi.fill || this.gi.geomId !== g.id) this.gi.fill = cellFillData(g.geom, giCellColors(g.geom.cells, this.gi.rows))
-      out.push(...cellsLayers({ id: GI_LAYER_ID, geometry: g.geom, fill: this.gi.fill, outline: g.outline, line: [255, 255, 255, 70], lineWidth: 0.5, visible: true }))
+      out.push(...cellsLayers({ id: GI_LAYER_ID, geometry: g.geom, fill: this.gi.fill, outline: g.outline, line: thin ? null : [255, 255, 255, 70], lineWidth: 0.5, visible: true }))
     }
     if (this.clusters.length) {
       const input = { data: this.clusters, selected: s.spot, visible: on('clusters') }

@@ -352,7 +352,7 @@ export class LeaderView {
     return [
       communityLayer({ data: this.ctx.communities(), visible: s.layers.includes('communities') }),
       hexLayer({ bins: hex.bins, breaks: hex.breaks, colors: hex.colors, visible: s.layers.includes('hex') }),
-      ...this.hotspots.layers(s),
+      ...this.hotspots.layers(s, zoom),
       communityOutlineLayer({ data: this.ctx.communities(), visible: s.layers.includes('communities') }),
       casesLayer({
         data: this.visibleCases(s),

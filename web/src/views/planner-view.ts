@@ -12,10 +12,10 @@ import { progressFraction, type JobProgress } from '../api/jobs'
 import { compareLayouts, createLayout, fetchCells, fetchLayouts, type Layout, type LayoutComparison, type LayoutRequest } from '../api/layouts'
 import { fetchDistricts } from '../api/base'
 import type { DistrictFeature } from '../api/types'
-import { rgbaCss } from '../colors/ramps'
+import { rgbaCss, type RGBA } from '../colors/ramps'
 import type { BBox } from '../geo/geometry'
 import { formatNumber, getLang, t } from '../i18n'
-import { buildCellGeometry, cellBounds, cellFillData, cellOfPick, cellOutlineData, cellsLayers, type CellFillData, type CellGeometry } from '../layers/cells-layer'
+import { buildCellGeometry, cellSidePx, OUTLINE_MIN_PX, cellBounds, cellFillData, cellOfPick, cellOutlineData, cellsLayers, type CellFillData, type CellGeometry } from '../layers/cells-layer'
 import { countAlpha, metricCellColors, metricClasses, type MetricClasses } from '../layers/choropleth-layer'
 import { PlannerPanel, type PlannerModel } from '../panels/planner'
 import { localName, type CategoryIndex } from '../state/categories'
@@ -354,7 +354,8 @@ export class PlannerView {
     return this.dividerLon() !== null
   }
 
-  layers(): Layer[] {
+  /** The view's layers at `zoom` (outlines only where cells are large enough on screen to show them). */
+  layers(zoom: number): Layer[] {
     const s = this.ctx.store.get()
     const a = this.layoutId(s)
     const out: Layer[] = []
@@ -364,8 +365,9 @@ export class PlannerView {
     const sb = lon === null || s.compare === null ? undefined : this.sides.get(s.compare)
     // clip boxes reach far beyond the district: only the divider edge matters
     const W = -180, E = 180, S = -85, N = 85
-    if (sa?.geom && sa.fill) out.push(...cellsLayers({ id: PLANNER_A_LAYER_ID, geometry: sa.geom, fill: sa.fill, outline: sa.outline!, line: [60, 70, 85, 110], lineWidth: 0.6, visible: true, clip: lon === null ? null : [W, S, lon, N] }))
-    if (sb?.geom && sb.fill && lon !== null) out.push(...cellsLayers({ id: PLANNER_B_LAYER_ID, geometry: sb.geom, fill: sb.fill, outline: sb.outline!, line: [60, 70, 85, 110], lineWidth: 0.6, visible: true, clip: [lon, S, E, N] }))
+    const line = (g: CellGeometry): RGBA | null => (cellSidePx(g, zoom, s.map?.lat ?? 30) >= OUTLINE_MIN_PX ? [60, 70, 85, 110] : null)
+    if (sa?.geom && sa.fill) out.push(...cellsLayers({ id: PLANNER_A_LAYER_ID, geometry: sa.geom, fill: sa.fill, outline: sa.outline!, line: line(sa.geom), lineWidth: 0.6, visible: true, clip: lon === null ? null : [W, S, lon, N] }))
+    if (sb?.geom && sb.fill && lon !== null) out.push(...cellsLayers({ id: PLANNER_B_LAYER_ID, geometry: sb.geom, fill: sb.fill, outline: sb.outline!, line: line(sb.geom), lineWidth: 0.6, visible: true, clip: [lon, S, E, N] }))
     if (sa?.geom && s.cell !== null && s.cell < sa.geom.cells) out.push(selectedCellLayer(sa.geom, s.cell))
     return out
   }
