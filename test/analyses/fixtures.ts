@@ -4,6 +4,11 @@
  * cases inserted directly.
  */
 import type { Database } from '../../server/db/connect'
+import type { ResultTable } from '../../server/analyses/kind'
+import { rowsOf } from '../../server/analyses/render'
+import { getResult } from '../../server/analyses/repository'
+import { loadSampleCity } from '../../server/sample/load'
+import { openTestDatabase } from '../helpers/db'
 
 /**
  * A layout of `side`-metre squares (EPSG `epsg`) covering district `scopeId`, every square meeting
@@ -56,4 +61,27 @@ export function metres(a: readonly [number, number], b: readonly [number, number
   const dx = (a[0] - b[0]) * Math.cos(((a[1] + b[1]) / 2) * k) * 6371008.8 * k
   const dy = (a[1] - b[1]) * 6371008.8 * k
   return Math.hypot(dx, dy)
+}
+
+/** The sample city in the test database, on 100 m test squares, with each cell's centroid (lon, lat) by idx. */
+export interface SampleCityOnSquares {
+  db: Database
+  layout: number
+  centroids: Map<number, [number, number]>
+}
+
+export async function sampleCityOnSquares(): Promise<SampleCityOnSquares> {
+  const db = await openTestDatabase()
+  await loadSampleCity(db)
+  const { id } = await db.knex('districts').where({ level: 'district' }).first('id')
+  const layout = await insertSquareLayout(db, id, 100)
+  const cells = await db.knex('cells').where({ layout_id: layout }).select('idx', db.knex.raw('ST_X(centroid) AS lon'), db.knex.raw('ST_Y(centroid) AS lat'))
+  const centroids = new Map<number, [number, number]>()
+  for (const c of cells) centroids.set(c.idx, [c.lon, c.lat])
+  return { db, layout, centroids }
+}
+
+/** The stored result table of an analysis as rows, geometry included. */
+export async function resultRows(db: Database, id: number): Promise<Array<Record<string, unknown>>> {
+  return rowsOf((await getResult<ResultTable>(db, id))!, true)
 }

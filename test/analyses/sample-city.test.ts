@@ -10,13 +10,9 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Database } from '../../server/db/connect'
-import { rowsOf } from '../../server/analyses/render'
-import { getResult } from '../../server/analyses/repository'
-import type { ResultTable } from '../../server/analyses/kind'
 import { runAnalysis } from '../../server/analyses/service'
-import { loadSampleCity, sampleDir } from '../../server/sample/load'
-import { openTestDatabase } from '../helpers/db'
-import { insertSquareLayout, metres } from './fixtures'
+import { sampleDir } from '../../server/sample/load'
+import { metres, resultRows, sampleCityOnSquares } from './fixtures'
 
 interface Planted { id: string; category_codes: string[]; center: [number, number]; radius_m: number; first_seen: string; last_seen: string }
 const truth = JSON.parse(readFileSync(resolve(sampleDir, 'truth.json'), 'utf8')) as { hotspots: Planted[]; stacked_point: { lon: number; lat: number } }
@@ -35,21 +31,14 @@ for (const h of truth.hotspots) {
 
 let db: Database
 let layout: number
-const centroids = new Map<number, [number, number]>()
+let centroids: Map<number, [number, number]>
 
 beforeAll(async () => {
-  db = await openTestDatabase()
-  await loadSampleCity(db)
-  const { id } = await db.knex('districts').where({ level: 'district' }).first('id')
-  layout = await insertSquareLayout(db, id, 100)
-  const cells = await db.knex('cells').where({ layout_id: layout }).select('idx', db.knex.raw('ST_X(centroid) AS lon'), db.knex.raw('ST_Y(centroid) AS lat'))
-  for (const c of cells) centroids.set(c.idx, [c.lon, c.lat])
+  ({ db, layout, centroids } = await sampleCityOnSquares())
 }, 600_000)
 afterAll(async () => db?.close())
 
-async function rows(id: number) {
-  return rowsOf((await getResult<ResultTable>(db, id))!, true)
-}
+const rows = (id: number) => resultRows(db, id)
 
 describe('sample city: planted hotspots are found', () => {
   for (const [key, planted] of groups) {
