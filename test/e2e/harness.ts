@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { projectRoot } from '../helpers/paths'
 
 /** Where screenshots go (gitignored). */
@@ -81,4 +81,27 @@ export function offsetFromCentre(lon: number, lat: number, centre: { lon: number
     return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * world
   }
   return [x(lon) - x(centre.lon), y(lat) - y(centre.lat)]
+}
+
+/**
+ * Waits until nothing is loading (the map area's aria-busy) and the map has drawn the latest
+ * layers (data-rendered catches up with data-requested), so screenshots show the final frame.
+ */
+export async function mapReady(p: Page, timeoutMs: number): Promise<void> {
+  await p.waitForFunction(
+    () => {
+      const wrap = document.querySelector('.map-wrap')
+      const map = document.getElementById('map')
+      return wrap?.getAttribute('aria-busy') === 'false' && !!map?.dataset.requested && map.dataset.rendered === map.dataset.requested
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 250 },
+  )
+}
+
+/** The map element's rectangle in screenshot pixels. */
+export async function mapRect(p: Page): Promise<{ x: number; y: number; w: number; h: number }> {
+  const r = await p.locator('#map').boundingBox()
+  if (!r) throw new Error('map element not found')
+  return { x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) }
 }

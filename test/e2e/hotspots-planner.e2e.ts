@@ -9,7 +9,7 @@
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotDir, startServer, type RunningServer } from './harness'
+import { type RunningServer, launchBrowser, mapReady, mapRect, screenshotDir, startServer } from './harness'
 import { countPixels, decodePng, saturation } from './png'
 
 let server: RunningServer
@@ -23,28 +23,13 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T
 }
 
-/** Nothing loading and the latest layers drawn (analyses can take a while on a busy machine). */
-async function ready(p: Page): Promise<void> {
-  await p.waitForFunction(
-    () => {
-      const wrap = document.querySelector('.map-wrap')
-      const map = document.getElementById('map')
-      return wrap?.getAttribute('aria-busy') === 'false' && !!map?.dataset.requested && map.dataset.rendered === map.dataset.requested
-    },
-    undefined,
-    { timeout: 300_000, polling: 300 },
-  )
-}
+/** Nothing loading and the latest layers drawn. */
+const ready = (p: Page) => mapReady(p, 300_000)
 
 async function shot(p: Page, name: string): Promise<Buffer> {
   return p.screenshot({ path: resolve(screenshotDir, name) })
 }
 
-async function mapRect(p: Page): Promise<{ x: number; y: number; w: number; h: number }> {
-  const r = await p.locator('#map').boundingBox()
-  if (!r) throw new Error('map element not found')
-  return { x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) }
-}
 
 /** Moves the pointer over the map until the tooltip shows text matching `re`. */
 async function hoverUntil(p: Page, re: RegExp): Promise<string> {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, offsetFromCentre, screenshotDir, startServer, type RunningServer } from './harness'
+import { type RunningServer, launchBrowser, mapRect, offsetFromCentre, screenshotDir, startServer } from './harness'
 import { countPixels, decodePng, saturation } from './png'
 
 interface Fc {
@@ -70,12 +70,6 @@ async function shot(p: Page, name: string): Promise<Buffer> {
   return buf
 }
 
-/** The map element's rectangle in screenshot pixels. */
-async function mapRect(p: Page): Promise<{ x: number; y: number; w: number; h: number }> {
-  const r = await p.locator('#map').boundingBox()
-  if (!r) throw new Error('map element not found')
-  return { x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) }
-}
 
 beforeAll(async () => {
   server = await startServer()

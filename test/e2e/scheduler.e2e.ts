@@ -7,31 +7,16 @@
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotDir, startServer, type RunningServer } from './harness'
+import { type RunningServer, launchBrowser, mapReady, mapRect, screenshotDir, startServer } from './harness'
 import { countPixels, decodePng, saturation } from './png'
 
 let server: RunningServer
 let browser: Browser
 let page: Page
 
-/** Nothing loading, and the map has drawn the latest layers. */
-async function ready(p: Page): Promise<void> {
-  await p.waitForFunction(
-    () => {
-      const wrap = document.querySelector('.map-wrap')
-      const map = document.getElementById('map')
-      return wrap?.getAttribute('aria-busy') === 'false' && !!map?.dataset.requested && map.dataset.rendered === map.dataset.requested
-    },
-    undefined,
-    { timeout: 240_000, polling: 250 },
-  )
-}
+/** Nothing loading and the latest layers drawn. */
+const ready = (p: Page) => mapReady(p, 240_000)
 
-async function mapRect(p: Page): Promise<{ x: number; y: number; w: number; h: number }> {
-  const r = await p.locator('#map').boundingBox()
-  if (!r) throw new Error('map element not found')
-  return { x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) }
-}
 
 beforeAll(async () => {
   server = await startServer()
