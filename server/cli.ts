@@ -16,6 +16,7 @@ import { importCategories, importCategoryMappings } from './categories/import'
 import { importDistricts, type Level } from './districts/import'
 import { importBasemap } from './basemap/import'
 import { errorsToCsv } from './imports/report'
+import { readImportErrors } from './imports/record'
 import { loadSampleCity } from './sample/load'
 import { print, progressBar, withDb } from './cli/support'
 import { layoutCommands } from './layouts/cli'
@@ -51,8 +52,7 @@ imp.command('cases <file>')
         const result = await importCases(db, file, { mapping, districtId: o.districtId ?? null, onProgress: bar.onProgress })
         bar.stop()
         if (o.errors) {
-          const row = await db.knex('imports').where({ id: result.import_id }).first('errors')
-          writeFileSync(o.errors, errorsToCsv(row.errors))
+          writeFileSync(o.errors, errorsToCsv((await readImportErrors(db, result.import_id)) ?? []))
         }
         print({ ...result, errors: result.errors.slice(0, 20) })
       } finally { bar.stop() }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { Database } from '../../server/db/connect'
 import { importCases } from '../../server/cases/import/service'
 import { importDistricts } from '../../server/districts/import'
+import { readImport } from '../../server/imports/record'
 import { fromWgs84 } from '../../server/shared/coords'
 import { openTestDatabase, resetData } from '../helpers/db'
 import { TINY, tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
@@ -51,9 +52,34 @@ describe('case import', () => {
     const deadline = (await db.knex('categories').where({ code: '0401' }).first()).deadline_hours
     expect(stored[0].due_at.getTime() - stored[0].reported_at.getTime()).toBe(deadline * 3600_000)
     // the import is recorded with every rejected row
-    const rec = await db.knex('imports').where({ id: r.import_id }).first()
-    expect(rec.status).toBe('done')
-    expect(rec.errors).toHaveLength(5)
+    const rec = await readImport(db, r.import_id)
+    expect(rec?.status).toBe('done')
+    expect(rec?.errors).toEqual(r.errors)
+    expect(rec?.errors).toHaveLength(5)
+  })
+
+  test('a load larger than the table drops the keys and plain indexes of cases and rebuilds them identically', async () => {
+    const keys = async () => (await db.knex.raw(`
+      SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'cases'::regclass
+      UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases' ORDER BY 1`)).rows
+    const before = await keys()
+    expect(before.filter((k: { def: string }) => /FOREIGN KEY/.test(k.def))).toHaveLength(3)
+    const path = tempFile('cases.csv', [HEADER, row('K1'), row('K2', 120.165, 30.266, { cat: '0201' }), row('K3', 121.5, 31.2)].join('\n'))
+    const first = await importCases(db, path, { bulkMinRows: 1 })
+    expect(first.counts).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, rejected: 1 })
+    expect(await keys()).toEqual(before)
+    const stored = await db.knex('cases as k').join('districts as d', 'd.id', 'k.community_id').join('categories as c', 'c.code', 'k.category_code')
+      .select('k.external_id', 'd.name_zh', 'k.import_id').orderBy('k.external_id')
+    expect(stored).toEqual([
+      { external_id: 'K1', name_zh: '西社区', import_id: first.import_id },
+      { external_id: 'K2', name_zh: '东社区', import_id: first.import_id },
+    ])
+    // the rebuilt keys are enforced again
+    await expect(db.knex('cases').where({ external_id: 'K1' }).update({ category_code: '9999' })).rejects.toThrow(/foreign key/)
+    // the table now holds as many rows as the file: the per-row path, and nothing changes
+    const again = await importCases(db, path, { bulkMinRows: 1 })
+    expect(again.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
+    expect(await keys()).toEqual(before)
   })
 
   test('importing the same file twice changes nothing; a changed row is updated', async () => {

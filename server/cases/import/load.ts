@@ -3,6 +3,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { readSql } from '../../db/sql-files'
 import type { DatabaseKind } from '../../db/connect'
 import type { ParsedCases } from './parse'
+import { prepareBulkWrite } from './bulk'
 
 const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
 const POINTS = readSql(import.meta.url, '../queries/import-points.sql')
@@ -91,7 +92,12 @@ export async function loadCases(
   rows: ParsedCases,
   lon: Float64Array,
   lat: Float64Array,
-  opts: { dataset: string; importId: number; declaredCrs: string; districtId: number | null; stackedMin: number; onProgress?: (phase: string, done: number) => void },
+  opts: {
+    dataset: string; importId: number; declaredCrs: string; districtId: number | null; stackedMin: number
+    /** loads of at least this many rows may take the bulk path (bulk.ts; default BULK_MIN_ROWS) */
+    bulkMinRows?: number
+    onProgress?: (phase: string, done: number) => void
+  },
 ): Promise<LoadOutcome> {
   await conn.query('BEGIN')
   try {
@@ -115,8 +121,13 @@ export async function loadCases(
     opts.onProgress?.('stacking', rows.rowNo.length)
     await conn.query(STACKS, [opts.dataset, opts.stackedMin])
     opts.onProgress?.('writing', rows.rowNo.length)
+    const restoreKeys = await prepareBulkWrite(conn, rows.rowNo.length - outside.length, opts.bulkMinRows)
     const up = await conn.query<{ inserted: number; updated: number }>(UPSERT, [opts.dataset, opts.declaredCrs, opts.importId])
     const { inserted, updated } = up.rows[0]
+    if (restoreKeys) {
+      opts.onProgress?.('reindexing', rows.rowNo.length)
+      await restoreKeys()
+    }
     opts.onProgress?.('flagging', rows.rowNo.length)
     const stacked = (await conn.query<{ lon: number; lat: number; cases: number }>(FLAG_STACKED, [opts.dataset])).rows
     opts.onProgress?.('committing', rows.rowNo.length)

@@ -85,7 +85,11 @@ function keepRows(p: ParsedCases, keep: (i: number) => boolean): ParsedCases {
 export async function importCases(
   db: Database,
   path: string,
-  opts: { filename?: string; mapping?: CaseImportMapping; districtId?: number | null; onProgress?: ProgressFn },
+  opts: {
+    filename?: string; mapping?: CaseImportMapping; districtId?: number | null; onProgress?: ProgressFn
+    /** loads of at least this many rows into a smaller table drop and rebuild its keys (load.ts) */
+    bulkMinRows?: number
+  },
 ): Promise<CaseImportResult> {
   const t0 = performance.now()
   const mapping = opts.mapping ?? {}
@@ -140,7 +144,7 @@ export async function importCases(
     const conn = await pool.acquireConnection()
     const outcome = await loadCases(conn, db.kind, accepted, keptLon, keptLat, {
       dataset, importId, declaredCrs: crs.label, districtId: opts.districtId ?? null,
-      stackedMin: mapping.stackedMin ?? 50,
+      stackedMin: mapping.stackedMin ?? 50, bulkMinRows: opts.bulkMinRows,
       onProgress: (phase, done) => progress({ phase, done, total: accepted.rowNo.length }),
     }).finally(() => pool.releaseConnection(conn))
     for (const o of outcome.outside) {
