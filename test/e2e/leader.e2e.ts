@@ -2,14 +2,16 @@
  * The leader view in a real browser against a real server with the sample city: layers are
  * drawn where the district is, the legend states units, hovering a case explains it, the
  * language switches, the time slider moves the window and Back undoes it, the PNG export
- * carries title and legend, and the tabs move between the views. Screenshots land in
- * test/e2e/screenshots/ for review.
+ * carries title and legend, and the tabs move between the views. Emerging hot spots are run from
+ * the panel (layer drawn, legend with counts, tooltip, sparkline on click, English), the forecast
+ * evaluation fills its table, and the hotspot layers export as CSV, GeoJSON and PNG.
+ * Screenshots land in test/e2e/screenshots/ for review.
  */
 import { resolve } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { type RunningServer, launchBrowser, mapRect, offsetFromCentre, screenshotDir, startServer } from './harness'
+import { type RunningServer, launchBrowser, mapReady, mapRect, offsetFromCentre, screenshotDir, startServer } from './harness'
 import { countPixels, decodePng, saturation } from './png'
 
 interface Fc {
@@ -264,5 +266,162 @@ describe('leader view', () => {
     const colourful = countPixels(img, m, (r, g, b) => saturation(r, g, b) > 0.2)
     expect(colourful / (m.w * m.h)).toBeGreaterThan(0.05)
     await wall.close()
+  })
+})
+
+describe('leader view: emerging hot spots, forecast evaluation, hotspot exports', () => {
+  /** analyses run on the embedded database of a loaded machine */
+  const LONG = 400_000
+  const settled = (p: Page) => mapReady(p, LONG)
+
+  /** Moves the pointer over the map until the tooltip shows text matching `re`; returns the pointer position and the text. */
+  async function hoverUntil(p: Page, re: RegExp): Promise<{ x: number; y: number; text: string }> {
+    const m = await mapRect(p)
+    for (let k = 0; k < 80; k++) {
+      const x = m.x + m.w * (0.25 + 0.5 * (((k * 7) % 11) / 10))
+      const y = m.y + m.h * (0.25 + 0.5 * (((k * 5) % 13) / 12))
+      await p.mouse.move(x, y)
+      await p.waitForTimeout(120)
+      const tip = p.locator('.tooltip')
+      if (await tip.isVisible()) {
+        const text = await tip.innerText()
+        if (re.test(text)) return { x, y, text }
+      }
+    }
+    throw new Error(`no tooltip matching ${re}`)
+  }
+
+  test('the emerging analysis runs from the panel and draws its patterns with a legend of names and counts', async () => {
+    await page.goto(`${server.url}/?layers=communities#map=13.2/${centre.lat.toFixed(5)}/${centre.lon.toFixed(5)}`)
+    await ready(page)
+    const m = await mapRect(page)
+    const core = { x: m.x + m.w / 2 - 250, y: m.y + m.h / 2 - 180, w: 500, h: 360 }
+    const before = countPixels(decodePng(await page.screenshot()), core, (r, g, b) => saturation(r, g, b) > 0.25)
+    await page.locator('input[data-layer="emerging"]').check()
+    const form = page.locator('.em-form')
+    await form.waitFor({ state: 'visible' })
+    await form.getByLabel('时间步').selectOption('week')
+    await page.getByRole('button', { name: '运行分析' }).click()
+    await page.waitForFunction(() => /新兴热点/.test(document.querySelector('.legend')?.textContent ?? ''), undefined, { timeout: LONG })
+    await settled(page)
+    const url = new URL(page.url())
+    expect(url.searchParams.get('layers')).toContain('emerging')
+    expect(url.searchParams.get('layout')).toMatch(/^\d+$/)
+    const img = decodePng(await shot(page, 'emerging-zh-1280.png'))
+    // hatched reds and blues over the grey base map
+    const after = countPixels(img, core, (r, g, b) => saturation(r, g, b) > 0.25)
+    expect(after - before).toBeGreaterThan(800)
+    const legend = await page.locator('.legend').innerText()
+    expect(legend).toContain('新兴热点（时空 Gi* 趋势）')
+    expect(legend).toMatch(/个周，90% 置信/)
+    expect(legend).toMatch(/无模式 \([\d,]+\)/)
+    expect(legend).toMatch(/(新|连续|加剧|持续|减弱|零星|振荡|历史)(热|冷)点 \([\d,]+\)/)
+    expect(await page.locator('.em-status').innerText()).toMatch(/共 \d+ 个周/)
+  })
+
+  test('hovering a cell names its pattern and the reason; a click shows its sparkline', async () => {
+    const hit = await hoverUntil(page, /模式\s*(新|连续|加剧|持续|减弱|零星|振荡|历史)(热|冷)点/)
+    expect(hit.text).toMatch(/Mann-Kendall z = /)
+    expect(hit.text).toContain('显著时间步')
+    await shot(page, 'emerging-tooltip.png')
+    await page.mouse.click(hit.x, hit.y)
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('cell'))
+    const spark = page.locator('.em-card .sparkline-wrap svg')
+    await spark.waitFor({ state: 'visible' })
+    const steps = await spark.locator('rect[data-step]').count()
+    expect(steps).toBeGreaterThanOrEqual(10)
+    // the cell is significant in some step: at least one marked bar
+    expect(await spark.locator('[data-sig]').count()).toBeGreaterThan(0)
+    expect(await page.locator('.em-card .em-reason').innerText()).toMatch(/个时间步中 \d+ 个为显著热点/)
+    await page.mouse.move((await mapRect(page)).x + 5, (await mapRect(page)).y + 5)
+    await settled(page)
+    await page.evaluate(() => {
+      const host = document.querySelector('.panel-content') as HTMLElement
+      const el = document.querySelector('.em-card') as HTMLElement
+      host.scrollTop += el.getBoundingClientRect().top - host.getBoundingClientRect().top - 60
+    })
+    await shot(page, 'emerging-sparkline.png')
+    // the list of cells worth a look selects by keyboard too
+    const first = page.locator('.em-btn').first()
+    if (await first.count()) {
+      await first.focus()
+      await page.keyboard.press('Enter')
+      await page.waitForFunction((c) => new URL(location.href).searchParams.get('cell') === c, await first.getAttribute('data-cell'))
+    }
+  })
+
+  test('the hotspot layer exports as CSV (BOM) and GeoJSON, and the PNG carries its title and legend', async () => {
+    const layerSelect = page.getByLabel('导出图层')
+    expect(await layerSelect.inputValue()).toBe('emerging')
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()])
+    const csvPath = resolve(screenshotDir, 'export-emerging.csv')
+    await csv.saveAs(csvPath)
+    const { readFileSync } = await import('node:fs')
+    const text = readFileSync(csvPath, 'utf8')
+    expect(text.charCodeAt(0)).toBe(0xfeff)
+    const lines = text.slice(1).trimEnd().split('\r\n')
+    expect(lines[0]).toMatch(/^cell,code,category,category_key,/)
+    expect(lines[0]).toContain('category_name')
+    expect(lines[0]).toContain('series_cases')
+    expect(lines.length).toBeGreaterThan(100)
+    const [gj] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 GeoJSON' }).click()])
+    const gjPath = resolve(screenshotDir, 'export-emerging.geojson')
+    await gj.saveAs(gjPath)
+    const fc = JSON.parse(readFileSync(gjPath, 'utf8')) as { features: Array<{ geometry: { type: string } | null; properties: Record<string, unknown> }>; time: { step_starts: string[] } }
+    expect(fc.features.length).toBe(lines.length - 1)
+    expect(['Polygon', 'MultiPolygon']).toContain(fc.features[0].geometry?.type)
+    expect(Array.isArray(fc.features[0].properties.series_cases)).toBe(true)
+    expect(fc.time.step_starts.length).toBe((fc.features[0].properties.series_cases as number[]).length)
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出地图 PNG' }).click()])
+    expect(png.suggestedFilename()).toMatch(/\.png$/)
+    const pngPath = resolve(screenshotDir, 'export-emerging.png')
+    await png.saveAs(pngPath)
+    const img = decodePng(readFileSync(pngPath))
+    expect(countPixels(img, { x: 0, y: 0, w: img.width, h: 60 }, (r, g, b) => r < 80 && g < 80 && b < 80)).toBeGreaterThan(200)
+    // the legend box holds the red swatches of the patterns
+    const legendBox = { x: img.width - 250, y: 64, w: 250, h: img.height - 64 - 28 }
+    expect(countPixels(img, legendBox, (r, g, b) => r > 150 && g < 120 && b < 120)).toBeGreaterThan(30)
+  })
+
+  test('the forecast evaluation shows a table per method and a chart, in both languages', async () => {
+    const u = new URL(page.url())
+    // two categories keep the rolling windows quick on the embedded database
+    u.searchParams.set('cat', '0401,0402')
+    u.searchParams.delete('cell')
+    await page.goto(u.toString())
+    await settled(page)
+    await page.getByRole('button', { name: '评估各热点方法' }).click()
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('fe') === '1')
+    const rows = page.locator('.fc-table tbody tr')
+    await rows.first().waitFor({ timeout: LONG })
+    expect(await rows.count()).toBe(4)
+    const methods = await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.method))
+    expect(methods.sort()).toEqual(['dbscan', 'gi-star', 'kde', 'last-period'])
+    expect(await page.locator('.fc-best').innerText()).toMatch(/预测最好/)
+    expect(await page.locator('.fc-chart svg g[data-method]').count()).toBe(4)
+    await page.getByLabel('圈定面积').selectOption('0.1')
+    expect(await page.locator('.fc-table caption').innerText()).toContain('10.0%')
+    await settled(page)
+    await page.evaluate(() => {
+      const host = document.querySelector('.panel-content') as HTMLElement
+      const el = document.querySelector('.fc-best') as HTMLElement
+      host.scrollTop += el.getBoundingClientRect().top - host.getBoundingClientRect().top - 120
+    })
+    await shot(page, 'forecast-zh-1280.png')
+    await page.locator('.btn-lang').click()
+    await page.waitForFunction(() => document.documentElement.lang === 'en')
+    await settled(page)
+    expect(await page.locator('.fc-best').innerText()).toMatch(/forecast best/)
+    expect(await page.locator('.fc-table thead').innerText()).toMatch(/Hit rate/)
+    const legend = await page.locator('.legend').innerText()
+    expect(legend).toContain('Emerging hot spots (space-time Gi* trend)')
+    expect(legend).toMatch(/No Pattern Detected \(/)
+    await page.evaluate(() => {
+      const host = document.querySelector('.panel-content') as HTMLElement
+      host.scrollTop = 0
+    })
+    await shot(page, 'emerging-en-1280.png')
+    await page.locator('.btn-lang').click()
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')
   })
 })

@@ -31,6 +31,10 @@ describe('url-state', () => {
       clusters: 'hdbscan',
       spot: 2,
       bandwidth: 300,
+      emStep: 'month',
+      emStart: '2025-01-01',
+      emSteps: 12,
+      forecast: true,
       day: '2025-06-30',
       worker: 'W03',
       plan: 2,
@@ -40,7 +44,7 @@ describe('url-state', () => {
       before: true,
     }
     const url = serializeUrlState(s)
-    expect(url).toBe('?view=scheduler&lang=en&cat=0101,0401&src=12345,patrol&from=2025-03-03&to=2025-03-10&step=week&layers=hex&stacked=1&layout=3&cmp=4&cell=0&metric=rate_on_time&clu=hdbscan&spot=2&bw=300&day=2025-06-30&worker=W03&plan=2&cov=dwell&nvd=5&zoning=7&before=1#map=14.25/39.91234/116.40321')
+    expect(url).toBe('?view=scheduler&lang=en&cat=0101,0401&src=12345,patrol&from=2025-03-03&to=2025-03-10&step=week&layers=hex&stacked=1&layout=3&cmp=4&cell=0&metric=rate_on_time&clu=hdbscan&spot=2&bw=300&estep=month&estart=2025-01-01&esteps=12&fe=1&day=2025-06-30&worker=W03&plan=2&cov=dwell&nvd=5&zoning=7&before=1#map=14.25/39.91234/116.40321')
     const back = parseUrlState(...split(url))
     expect(back).toEqual({ ...s, categories: ['0101', '0401'], sources: ['12345', 'patrol'] })
     expect(serializeUrlState(back)).toBe(url)

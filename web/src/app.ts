@@ -8,6 +8,9 @@ import { fetchCategories, fetchDistricts, fetchHealth, fetchPois, fetchStreets, 
 import type { CaseProps, DistrictCollection, DistrictFeature, DistrictProps, Health, PoiCollection, StreetCollection, WaterCollection } from './api/types'
 import { POI_MIN_ZOOM, type BaseSourceId } from './basemap/style'
 import { casesCsv, casesGeoJson, hexCsv, hexGeoJson } from './export/tabular'
+import { exportHotspotLayer } from './export/hotspot-download'
+import type { ExportLayer } from './panels/leader'
+import type { HotspotLayer } from './views/leader-hotspots'
 import { downloadBlob, downloadText, fileStamp } from './export/download'
 import { canvasToPng, composeMapPng } from './export/png'
 import { bboxOf, PolygonLookup, type BBox } from './geo/geometry'
@@ -416,7 +419,8 @@ export class App {
     }
   }
 
-  private exportData(layer: 'points' | 'hex', format: 'geojson' | 'csv'): void {
+  private exportData(layer: ExportLayer, format: 'geojson' | 'csv'): void {
+    if (layer !== 'points' && layer !== 'hex') return void this.exportHotspot(layer, format)
     const s = this.store.get()
     const lang = getLang()
     const name = (code: string) => {
@@ -437,3 +441,15 @@ export class App {
     }
   }
 }
+
+  /** Exports a hotspot layer as loaded (the density raster through the server's renderer). */
+  private async exportHotspot(layer: HotspotLayer, format: 'geojson' | 'csv'): Promise<void> {
+    const src = this.leader.hotspotExport(layer)
+    if (!src) return this.status.setNotice([t('export.nothing')])
+    const s = this.store.get()
+    try {
+      await exportHotspotLayer(src, format, { lang: getLang(), stamp: fileStamp(s.from, s.to) })
+    } catch (err) {
+      this.status.error('export.title', err)
+    }
+  }

@@ -1,6 +1,6 @@
 /**
- * Stored analyses (`/api/analyses`): density surfaces, cell statistics, Gi* hot spots and
- * recurring-problem clusters. The map asks for a kind with parameters, case filters and a layout;
+ * Stored analyses (`/api/analyses`): density surfaces, cell statistics, Gi* hot spots,
+ * recurring-problem clusters, emerging hot spots and the forecast evaluation of hot spot maps. The map asks for a kind with parameters, case filters and a layout;
  * an identical stored run is reused (so a link or Back shows the same numbers at once), otherwise
  * one is run, with progress while the server works.
  */
@@ -9,7 +9,7 @@ import { getJson, type QueryValue } from './client'
 import { runJob, type JobProgress } from './jobs'
 
 /** The kinds the map draws. */
-export type AnalysisKind = 'cell-stats' | 'gi-star' | 'density' | 'dbscan' | 'hdbscan'
+export type AnalysisKind = 'cell-stats' | 'gi-star' | 'density' | 'dbscan' | 'hdbscan' | 'emerging-hotspots' | 'forecast-evaluation'
 
 /**
  * Case filters as `POST /api/analyses` stores them (the query form of `GET /api/cases`):
@@ -196,3 +196,73 @@ export interface ClusterProps {
   closed_on_time_share: number | null
 }
 export type ClusterFeature = Feature<Polygon | Point | LineString, ClusterProps>
+
+/**
+ * One row of an emerging hot spot result: the cell's pattern (code −8 … 8, key, names), the
+ * reason, and its series per time step (cases and space-time Gi* z; steps where it was a
+ * significant hot or cold spot at 90 % or more).
+ */
+export interface EmergingRow {
+  cell: number
+  code: string
+  /** +1 … +8 hot patterns, −1 … −8 their cold mirrors, 0 no pattern */
+  category: number
+  category_key: string
+  category_zh: string
+  category_en: string
+  cases: number
+  n_hot: number
+  n_cold: number
+  final_z: number | null
+  final_bin: number
+  trend_z: number | null
+  trend_p: number | null
+  /** Mann-Kendall trend of the Gi* z series: 1 rising, −1 falling, 0 none */
+  trend: number
+  count_trend: number
+  /** step indices (0-based) where the cell was a significant hot / cold spot */
+  hot_steps: number[]
+  cold_steps: number[]
+  series_cases: number[]
+  series_z: Array<number | null>
+  reason_zh: string
+  reason_en: string
+}
+
+/** The time axis of an emerging hot spot run (summary.time). */
+export interface EmergingTime {
+  step: 'day' | 'week' | 'month'
+  steps: number
+  start: string
+  end: string
+  step_starts: string[]
+}
+
+/** One method × area share of a forecast evaluation, averaged over the rolling windows. */
+export interface ForecastComparison {
+  method: string
+  name_zh: string
+  name_en: string
+  area_share: number
+  windows: number
+  mean_hit_rate: number | null
+  mean_pai: number | null
+  mean_pei: number | null
+  mean_pei_star: number | null
+  mean_pai_street: number | null
+  mean_pei_street: number | null
+  mean_pei_star_street: number | null
+}
+
+/** The parts of a forecast-evaluation summary the panel shows. */
+export interface ForecastSummary {
+  cells: number
+  cases: number
+  time: { step: string; steps: number; train_steps: number; test_steps: number; stride: number; windows: number }
+  street_length: string
+  headline_share: number
+  best: { method: string; mean_pai: number; mean_hit_rate: number; zh: string; en: string } | null
+  comparison: ForecastComparison[]
+  all_shares: ForecastComparison[]
+  chart: { by_share: { x: number[]; series: Array<{ method: string; hit_rate: Array<number | null>; pai: Array<number | null> }> } }
+}

@@ -4,7 +4,7 @@
  * band, the legend and a source line on a 2D canvas.
  */
 import { FONT_FAMILY } from '../layers/theme'
-import type { LegendSection } from '../ui/legend-model'
+import type { LegendItem, LegendSection, SwatchPattern } from '../ui/legend-model'
 
 export interface PngOptions {
   title: string
@@ -16,9 +16,53 @@ export interface PngOptions {
 const INK = '#1f2933'
 const MUTED = '#5b6673'
 
+/** Fills the square (x, y, s) with a hatched swatch: background, then lines or dots clipped to it. */
+function drawPattern(ctx: CanvasRenderingContext2D, p: SwatchPattern, x: number, y: number, s: number): void {
+  ctx.beginPath()
+  ctx.roundRect(x + 1, y + 1, s - 2, s - 2, 2.5)
+  ctx.fillStyle = p.background
+  ctx.fill()
+  ctx.clip()
+  ctx.strokeStyle = p.line
+  ctx.fillStyle = p.line
+  ctx.lineWidth = 1.3
+  const step = Math.max(2.5, p.spacing * 0.8)
+  if (p.kind === 'dots') {
+    for (let dy = step / 2; dy < s; dy += step) for (let dx = step / 2; dx < s; dx += step) {
+      ctx.beginPath()
+      ctx.arc(x + dx, y + dy, 1.1, 0, Math.PI * 2)
+      ctx.fill()
+    }
+    return
+  }
+  const angles = p.kind === 'cross' ? [45, 135] : [p.angle]
+  for (const a of angles) {
+    // lines at angle a (counter-clockwise from east; canvas y runs down), spaced `step` apart across the square
+    const rad = (a * Math.PI) / 180
+    const dx = Math.cos(rad)
+    const dy = -Math.sin(rad)
+    const cx = x + s / 2
+    const cy = y + s / 2
+    for (let k = -s; k <= s; k += step) {
+      const ox = cx - dy * k
+      const oy = cy + dx * k
+      ctx.beginPath()
+      ctx.moveTo(ox - dx * s, oy - dy * s)
+      ctx.lineTo(ox + dx * s, oy + dy * s)
+      ctx.stroke()
+    }
+  }
+}
+
 /** Draws a legend swatch at (x, y) of size s (CSS px scaled by the context transform). */
-function drawSwatch(ctx: CanvasRenderingContext2D, shape: string, color: string, x: number, y: number, s: number): void {
+function drawSwatch(ctx: CanvasRenderingContext2D, item: LegendItem, x: number, y: number, s: number): void {
+  const { shape, color } = item
   ctx.save()
+  if (shape === 'square' && item.pattern) {
+    drawPattern(ctx, item.pattern, x, y, s)
+    ctx.restore()
+    return
+  }
   if (shape === 'point' || shape === 'ring') {
     ctx.beginPath()
     ctx.arc(x + s / 2, y + s / 2, s / 2.6, 0, Math.PI * 2)
@@ -128,7 +172,7 @@ export function composeMapPng(mapCanvas: HTMLCanvasElement, o: PngOptions): HTML
     for (const item of s.items) {
       const yi = h
       rows.push(() => {
-        drawSwatch(ctx, item.shape, item.color, 0, yi, sw)
+        drawSwatch(ctx, item, 0, yi, sw)
         ctx.fillStyle = INK
         ctx.font = `12px ${FONT_FAMILY}`
         ctx.fillText(item.label, sw + 8, yi, boxW - 2 * pad - sw - 8)

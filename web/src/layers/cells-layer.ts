@@ -7,7 +7,7 @@
  */
 import earcut from 'earcut'
 import { PathLayer, SolidPolygonLayer } from '@deck.gl/layers'
-import { ClipExtension } from '@deck.gl/extensions'
+import { ClipExtension, FillStyleExtension } from '@deck.gl/extensions'
 import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import type { RGBA } from '../colors/ramps'
 
@@ -186,13 +186,22 @@ export interface CellsLayerInput {
   clip?: [number, number, number, number] | null
   /** outline table from `cellOutlineData` (shared between layers of the same layout) */
   outline?: ReturnType<typeof cellOutlineData>
+  /**
+   * procedural hatches (deck.gl FillStyleExtension, sizes in screen pixels); the fill table then
+   * carries `getFillPattern` (hatch index per vertex) and `getFillPatternBackgroundColor`
+   */
+  hatches?: Record<string, unknown>
 }
 
 const clipExtension = new ClipExtension()
+const hatchExtension = new FillStyleExtension({ proceduralPattern: true })
 
 /** Fill and outline layers of a layout's cells. Picking answers the part; `cellOfPick` turns it into the cell. */
 export function cellsLayers(input: CellsLayerInput): [SolidPolygonLayer, PathLayer] {
   const clip = input.clip ? { extensions: [clipExtension], clipBounds: input.clip } : {}
+  const hatch = input.hatches
+    ? { extensions: [...(input.clip ? [clipExtension] : []), hatchExtension], fillPatternMapping: input.hatches, fillPatternSizeUnits: 'pixels', fillPatternMask: true }
+    : {}
   const fill = new SolidPolygonLayer({
     id: input.id,
     data: input.fill as never,
@@ -205,7 +214,8 @@ export function cellsLayers(input: CellsLayerInput): [SolidPolygonLayer, PathLay
     filled: true,
     extruded: false,
     ...clip,
-  })
+    ...hatch,
+  } as never)
   const outline = new PathLayer({
     id: `${input.id}-outline`,
     data: (input.outline ?? cellOutlineData(input.geometry)) as never,
@@ -250,4 +260,29 @@ export function cellOfPick(geom: CellGeometry | null, index: number): number | n
 export function cellBounds(geom: CellGeometry, cell: number): [number, number, number, number] {
   const b = geom.bbox
   return [b[cell * 4], b[cell * 4 + 1], b[cell * 4 + 2], b[cell * 4 + 3]]
+}
+
+/**
+ * The outline of one cell as GeoJSON coordinates: its polygons (one per part), each a list of
+ * closed rings of [lon, lat] (WGS84 degrees), outer ring first as read.
+ */
+export function cellPolygons(geom: CellGeometry, cell: number): number[][][][] {
+  const out: number[][][][] = []
+  const rs = geom.ringStarts
+  let r = 0
+  for (let p = 0; p < geom.parts; p++) {
+    const a = geom.partStarts[p]
+    const b = geom.partStarts[p + 1]
+    // rings are stored in part order: skip to the first ring of this part
+    while (r < rs.length - 1 && rs[r] < a) r++
+    if (geom.partCell[p] !== cell) continue
+    const poly: number[][][] = []
+    for (let k = r; k < rs.length - 1 && rs[k] < b; k++) {
+      const ring: number[][] = []
+      for (let v = rs[k]; v < rs[k + 1]; v++) ring.push([geom.positions[2 * v], geom.positions[2 * v + 1]])
+      poly.push(ring)
+    }
+    out.push(poly)
+  }
+  return out
 }

@@ -19,7 +19,7 @@ import type { KpiSort, PartState } from '../views/leader-hotspots'
 export const BANDWIDTHS: ReadonlyArray<number | null> = [null, 100, 200, 300, 500, 800]
 
 /** The hotspot layers, in panel order. */
-const HOT_LAYERS = ['density', 'cells', 'gi', 'clusters'] as const
+const HOT_LAYERS = ['density', 'cells', 'gi', 'clusters', 'emerging'] as const
 type HotLayer = (typeof HOT_LAYERS)[number]
 
 export interface HotspotPanelModel {
@@ -115,6 +115,7 @@ export class HotspotPanel {
         h('label', {}, this.methodInputs.dbscan, h('span', {}, 'DBSCAN')),
         h('label', {}, this.methodInputs.hdbscan, h('span', {}, 'HDBSCAN')),
       ),
+      row('emerging'),
       this.layoutRow,
       this.noLayout,
       h('p', { class: 'note' }, t('hotspots.sameFilters')),
@@ -155,7 +156,7 @@ export class HotspotPanel {
     this.methodInputs[s.clusters].checked = true
     this.sortInputs[m.kpiSort].checked = true
     // layouts
-    const needLayout = s.layers.includes('cells') || s.layers.includes('gi')
+    const needLayout = s.layers.includes('cells') || s.layers.includes('gi') || s.layers.includes('emerging') || s.forecast
     const lk = JSON.stringify(m.layouts?.map((l) => [l.id, l.name, l.cell_count]) ?? null)
     if (lk !== this.layoutsKey) {
       this.layoutsKey = lk

@@ -4,7 +4,7 @@
  * keyboard focus stays where the user left it.
  */
 import type { CaseSummary } from '../api/types'
-import { formatNumber, formatPercent, getLang, t, tOr } from '../i18n'
+import { formatNumber, formatPercent, getLang, t, tOr, type MessageKey } from '../i18n'
 import { localName, type CategoryIndex } from '../state/categories'
 import { lastDay, type Step, type TimeWindow } from '../state/time-window'
 import type { LayerId, UrlState } from '../state/url-state'
@@ -38,8 +38,12 @@ export interface LeaderActions {
   setStacked(on: boolean): void
   resetFilters(): void
   exportPng(): void
-  exportData(layer: 'points' | 'hex', format: 'geojson' | 'csv'): void
+  exportData(layer: ExportLayer, format: 'geojson' | 'csv'): void
 }
+
+/** Layers the panel exports as data: the case layers and the hotspot analyses. */
+export const EXPORT_LAYERS = ['points', 'hex', 'density', 'cells', 'gi', 'clusters', 'emerging'] as const
+export type ExportLayer = (typeof EXPORT_LAYERS)[number]
 
 function section(title: string, ...body: Array<Node | null>): HTMLElement {
   const id = uid('sec')
@@ -113,8 +117,7 @@ export class LeaderPanel {
     this.stackedInput.addEventListener('change', () => this.actions.setStacked(this.stackedInput.checked))
 
     this.exportLayer.setAttribute('aria-label', t('export.layer'))
-    this.exportLayer.append(h('option', { value: 'points' }, t('export.layerPoints')), h('option', { value: 'hex' }, t('export.layerHex')))
-    const layerOf = () => this.exportLayer.value as 'points' | 'hex'
+    const layerOf = () => this.exportLayer.value as ExportLayer
 
     this.el = h(
       'div',
@@ -192,6 +195,21 @@ export class LeaderPanel {
     for (const id of Object.keys(this.layerInputs) as LayerId[]) this.layerInputs[id].checked = s.layers.includes(id)
     this.stackedInput.checked = s.stacked
     this.stackedNote.textContent = m.stackedCount > 0 ? t('layers.stackedNote', { n: m.stackedCount }) : t('layers.stackedNoteNone')
+    this.syncExportLayers(s)
+  }
+
+  /** The export choices: the case layers, then the hotspot layers on the map (the top one chosen when it appears). */
+  private syncExportLayers(s: UrlState): void {
+    const offered = EXPORT_LAYERS.filter((id) => id === 'points' || id === 'hex' || s.layers.includes(id))
+    const key = offered.join(',')
+    if (this.exportLayer.dataset.offered === key) return
+    const before = this.exportLayer.dataset.offered?.split(',') ?? []
+    const prev = this.exportLayer.value
+    this.exportLayer.dataset.offered = key
+    setChildren(this.exportLayer, ...offered.map((id) => h('option', { value: id }, t(`export.layer.${id}` as MessageKey))))
+    // a hotspot layer just turned on is most likely what the user wants to take away
+    const added = offered.filter((id) => !before.includes(id) && id !== 'points' && id !== 'hex')
+    this.exportLayer.value = added.length ? added[added.length - 1] : offered.includes(prev as ExportLayer) ? prev : offered[0]
   }
 
   private renderKpis(sum: CaseSummary | null): void {

@@ -3,7 +3,8 @@
  *
  * Form: `?view=leader&lang=en&cat=0401,0402&src=12345&from=2025-03-03&to=2025-03-10&step=week
  *        &layers=points,hex&stacked=1&layout=3&metric=rate_on_time&clu=hdbscan&spot=2&bw=300
- *        &cmp=4&cell=1207&day=2025-06-30&worker=W03&plan=2&cov=dwell&nvd=5&zoning=7&before=1#map=14.25/39.91234/116.40321`
+ *        &cmp=4&cell=1207&day=2025-06-30&worker=W03&plan=2&cov=dwell&nvd=5&zoning=7&before=1
+ *        &estep=month&estart=2025-01-01&esteps=12&fe=1#map=14.25/39.91234/116.40321`
  * - query parameters hold the discrete choices; defaults are left out so links stay short;
  * - the hash holds the camera as `zoom/lat/lon` (the convention of OSM and MapLibre's `hash`
  *   option), so panning rewrites only the hash;
@@ -16,8 +17,8 @@ import { isIsoDate, type Step } from './time-window'
 export const VIEWS = ['leader', 'planner', 'scheduler', 'zones'] as const
 export type ViewId = (typeof VIEWS)[number]
 
-/** Toggleable layers of the leader view, in legend order (density, cells, gi and clusters are the hotspot analyses). */
-export const LAYER_IDS = ['points', 'hex', 'communities', 'density', 'cells', 'gi', 'clusters'] as const
+/** Toggleable layers of the leader view, in legend order (density, cells, gi, clusters and emerging are the hotspot analyses). */
+export const LAYER_IDS = ['points', 'hex', 'communities', 'density', 'cells', 'gi', 'clusters', 'emerging'] as const
 export type LayerId = (typeof LAYER_IDS)[number]
 
 /** What the cells of a layout are coloured by: case count, cases per km², 结案率 or 按期结案率. */
@@ -27,6 +28,15 @@ export type CellMetric = (typeof CELL_METRICS)[number]
 /** Clustering method of the recurring-problem spots. */
 export const CLUSTER_METHODS = ['dbscan', 'hdbscan'] as const
 export type ClusterMethod = (typeof CLUSTER_METHODS)[number]
+
+/** Leader: time step of the emerging hot spot space-time cube. */
+export const EMERGING_STEPS = ['day', 'week', 'month'] as const
+export type EmergingStep = (typeof EMERGING_STEPS)[number]
+
+/** Emerging hot spots need at least this many steps (the server refuses fewer, as ArcGIS does). */
+export const MIN_EMERGING_STEPS = 10
+/** More steps than this is a typo, not a choice (ten years of weeks). */
+const MAX_EMERGING_STEPS = 520
 
 /** Scheduler: what the coverage cells are coloured by (passes through the cell, or minutes spent in it). */
 export const COVERAGE_METRICS = ['passes', 'dwell'] as const
@@ -65,7 +75,7 @@ export interface UrlState {
   layout: number | null
   /** planner: the layout compared with `layout`; null = no comparison */
   compare: number | null
-  /** planner: the selected cell (idx in `layout`) */
+  /** planner and leader (emerging hot spots): the selected cell (idx in `layout`) */
   cell: number | null
   /** leader: what the cell layer is coloured by */
   metric: CellMetric
@@ -75,6 +85,14 @@ export interface UrlState {
   spot: number | null
   /** leader: density bandwidth, metres; null = the server's rule (Silverman) */
   bandwidth: number | null
+  /** leader: time step of the emerging hot spot analysis */
+  emStep: EmergingStep
+  /** leader: first day of the emerging analysis (`YYYY-MM-DD`); null = the step holding the first case */
+  emStart: string | null
+  /** leader: number of steps the emerging analysis covers from its start; null = up to the last whole step of the data */
+  emSteps: number | null
+  /** leader: show the forecast evaluation of the hotspot maps */
+  forecast: boolean
   /** scheduler: the local day of tracks, coverage and plans (`YYYY-MM-DD`); null = the latest day with tracks */
   day: string | null
   /** scheduler: the selected worker's code; null = all workers */
@@ -111,6 +129,10 @@ export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
   clusters: 'dbscan',
   spot: null,
   bandwidth: null,
+  emStep: 'week',
+  emStart: null,
+  emSteps: null,
+  forecast: false,
   day: null,
   worker: null,
   plan: null,
@@ -206,6 +228,13 @@ export function parseUrlState(search: string, hash: string): UrlState {
   if (clu && (CLUSTER_METHODS as readonly string[]).includes(clu)) s.clusters = clu as ClusterMethod
   s.spot = positiveInt(q.get('spot'))
   s.bandwidth = positiveInt(q.get('bw'), MAX_BANDWIDTH_M)
+  const estep = q.get('estep')
+  if (estep && (EMERGING_STEPS as readonly string[]).includes(estep)) s.emStep = estep as EmergingStep
+  const estart = q.get('estart')
+  if (estart && isIsoDate(estart)) s.emStart = estart
+  const esteps = positiveInt(q.get('esteps'), MAX_EMERGING_STEPS)
+  s.emSteps = esteps !== null && esteps >= MIN_EMERGING_STEPS ? esteps : null
+  s.forecast = q.get('fe') === '1'
   const day = q.get('day')
   if (day && isIsoDate(day)) s.day = day
   const worker = q.get('worker')
@@ -242,6 +271,10 @@ export function serializeSearch(s: UrlState): string {
   if (s.clusters !== DEFAULT_STATE.clusters) q.set('clu', s.clusters)
   if (s.spot !== null) q.set('spot', String(s.spot))
   if (s.bandwidth !== null) q.set('bw', String(s.bandwidth))
+  if (s.emStep !== DEFAULT_STATE.emStep) q.set('estep', s.emStep)
+  if (s.emStart !== null) q.set('estart', s.emStart)
+  if (s.emSteps !== null) q.set('esteps', String(s.emSteps))
+  if (s.forecast) q.set('fe', '1')
   if (s.day !== null) q.set('day', s.day)
   if (s.worker !== null) q.set('worker', s.worker)
   if (s.plan !== null) q.set('plan', String(s.plan))

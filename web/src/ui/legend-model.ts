@@ -9,12 +9,34 @@ import { localName, type MajorGroup } from '../state/categories'
 import { BASE_COLORS } from '../basemap/style'
 import { hexAlpha } from '../layers/hex-layer'
 
+/** A hatched swatch: lines (or dots) of `line` over `background`, `spacing` CSS px apart. */
+export interface SwatchPattern {
+  kind: 'hatch' | 'cross' | 'dots'
+  /** line direction in degrees, counter-clockwise from east (hatch only) */
+  angle: number
+  spacing: number
+  line: string
+  background: string
+}
+
 /** One legend entry: a swatch of some shape and a label. */
 export interface LegendItem {
   shape: 'point' | 'ring' | 'hex' | 'line' | 'dash' | 'square'
   /** CSS colour */
   color: string
+  /** hatch of a square swatch (the map tells these categories apart by hatch as well as colour) */
+  pattern?: SwatchPattern
   label: string
+}
+
+/** CSS `background` of a hatched swatch. */
+export function patternCss(p: SwatchPattern): string {
+  const s = p.spacing
+  if (p.kind === 'dots') return `radial-gradient(circle, ${p.line} 0 1.3px, transparent 1.6px) 0 0 / ${s}px ${s}px, ${p.background}`
+  // CSS gradient angles run clockwise from north; the stripes run perpendicular to the gradient
+  const stripes = (deg: number) => `repeating-linear-gradient(${(90 - deg + 90) % 360}deg, ${p.line} 0 1.3px, transparent 1.3px ${s}px)`
+  if (p.kind === 'cross') return `${stripes(45)}, ${stripes(135)}, ${p.background}`
+  return `${stripes(p.angle)}, ${p.background}`
 }
 
 /** A titled group of entries with an optional unit line. */

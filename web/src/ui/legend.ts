@@ -1,9 +1,9 @@
 /** Renders legend sections (from `legend-model.ts`) as HTML. */
 import { h, setChildren } from './dom'
-import type { LegendItem, LegendSection } from './legend-model'
+import { patternCss, type LegendItem, type LegendSection } from './legend-model'
 
 function swatch(item: LegendItem): HTMLElement {
-  return h('span', { class: `lg-swatch lg-${item.shape}`, style: item.shape === 'line' || item.shape === 'dash' ? `border-color:${item.color}` : item.shape === 'ring' ? `border-color:${item.color}` : `background:${item.color}`, 'aria-hidden': 'true' })
+  return h('span', { class: `lg-swatch lg-${item.shape}`, style: item.shape === 'line' || item.shape === 'dash' ? `border-color:${item.color}` : item.shape === 'ring' ? `border-color:${item.color}` : `background:${item.pattern ? patternCss(item.pattern) : item.color}`, 'aria-hidden': 'true' })
 }
 
 /** Fills `el` with the legend. */

@@ -1,12 +1,14 @@
 /**
  * The leader view's hotspot analyses: density surface, cells coloured by a statistic (count,
- * density, 结案率, 按期结案率), Gi* hot and cold spots and recurring-problem spots. Every
- * analysis runs on the server with the same case filters and time window as the rest of the
- * view (stored runs are reused), one request per layer, aborted when superseded.
+ * density, 结案率, 按期结案率), Gi* hot and cold spots, recurring-problem spots, emerging hot
+ * spots and the forecast evaluation of the hot spot maps. Every analysis runs on the server with
+ * the same case filters as the rest of the view (stored runs are reused), one request per layer,
+ * aborted when superseded; the first four use the view's window, emerging hot spots and the
+ * forecast evaluation their own time axis (they need many time steps).
  */
 import type { Layer, PickingInfo } from '@deck.gl/core'
 import type { Polygon } from 'geojson'
-import { analysisFilters, ensureAnalysis, fetchGrid, fetchResultGeoJson, fetchRows, type AnalysisFilters, type AnalysisView, type CellStatsRow, type ClusterFeature, type ClusterProps, type GiRow, type GridResult } from '../api/analyses'
+import { analysisFilters, ensureAnalysis, fetchGrid, fetchResultGeoJson, fetchRows, type AnalysisFilters, type AnalysisView, type CellStatsRow, type ClusterFeature, type ClusterProps, type EmergingRow, type EmergingTime, type ForecastSummary, type GiRow, type GridResult } from '../api/analyses'
 import { fetchCasePoints } from '../api/cases'
 import { ApiError, isAbort } from '../api/client'
 import { progressFraction, type JobProgress } from '../api/jobs'
@@ -16,11 +18,14 @@ import { rgbaCss } from '../colors/ramps'
 import { pointInPolygon, type BBox } from '../geo/geometry'
 import { formatNumber, formatPercent, getLang, t, type MessageKey } from '../i18n'
 import { buildCellGeometry, cellSidePx, OUTLINE_MIN_PX, cellBounds, cellFillData, cellOfPick, cellOutlineData, cellsLayers, type CellFillData, type CellGeometry } from '../layers/cells-layer'
+import { EMERGING_LAYER_ID, EMERGING_NAMES, emergingCounts, emergingFillData, emergingLegendItems, emergingSwatchCss, HATCH_MAPPING, type EmergingFillData } from '../layers/emerging-layer'
+import { selectedCellLayer } from '../layers/selected-cell-layer'
 import { CHOROPLETH_LAYER_ID, isRate, metricCellColors, metricClasses, metricValue, NO_RATE, RATE_BREAKS, countAlpha, type MetricClasses } from '../layers/choropleth-layer'
 import { CLUSTERS_LAYER_ID, clusterRankLayer, clustersLayer, spotBounds } from '../layers/clusters-layer'
 import { densityAt, densityBounds, densityColor, densityAlpha, densityLayer, densityPixels, rasterMax, sampleDensity } from '../layers/density-layer'
 import { GI_BINS, GI_COLORS, GI_CONFIDENCE, GI_LAYER_ID, giBinCounts, giCellColors } from '../layers/gi-layer'
-import type { CellMetric, UrlState } from '../state/url-state'
+import { addDays, addSteps, floorToStep } from '../state/time-window'
+import type { CellMetric, EmergingStep, UrlState } from '../state/url-state'
 import type { LegendSection } from '../ui/legend-model'
 import type { StatusUi } from '../ui/status'
 import type { TooltipContent } from '../ui/tooltip-content'
@@ -35,8 +40,14 @@ export const SPOT_CASES = 40
 /** How the KPI table is sorted. */
 export type KpiSort = 'cases' | 'rate_closed' | 'rate_on_time'
 
-/** One of the four analyses the view draws. */
-type Part = 'density' | 'cells' | 'gi' | 'clusters'
+/** The analyses of the view: five map layers and the forecast evaluation (a table). */
+export type Part = 'density' | 'cells' | 'gi' | 'clusters' | 'emerging' | 'forecast'
+
+/** Hotspot layers that can be exported (the forecast evaluation is a table of its own). */
+export type HotspotLayer = Exclude<Part, 'forecast'>
+
+/** Parameters of the forecast evaluation the panel runs: monthly rolling windows, three months to train, the next month to test. */
+export const FORECAST_PARAMETERS = { step: 'month', train_steps: 3, test_steps: 1 } as const
 
 /** What one part is doing, for the panel and the notice. */
 export interface PartState {
@@ -62,11 +73,36 @@ export interface HotspotContext {
   setState(patch: Partial<UrlState>, mode?: 'push' | 'replace'): void
   /** the community's name in the interface language, or null when unknown */
   communityName(id: number | null): string | null
+  /** first day of the data (the first month holding cases), or null while unknown */
+  domainStart(): string | null
+}
+
+/** `date` plus `n` steps of an emerging analysis (days, weeks or months). */
+function addEmergingSteps(date: string, step: EmergingStep, n: number): string {
+  return step === 'day' ? addDays(date, n) : addSteps(date, step, n)
+}
+
+/**
+ * The emerging-hotspots parameters of a state: the step, and start and end when the state asks
+ * for them. Without a start the server starts at the step holding the first case; a number of
+ * steps without a start counts from the first step of the data.
+ */
+export function emergingParameters(s: Pick<UrlState, 'emStep' | 'emStart' | 'emSteps'>, domainStart: string | null): Record<string, unknown> {
+  const out: Record<string, unknown> = { step: s.emStep }
+  const start = s.emStart ?? (s.emSteps !== null && domainStart ? (s.emStep === 'day' ? domainStart : floorToStep(domainStart, s.emStep)) : null)
+  if (start) out.start = start
+  if (start && s.emSteps !== null) out.end = addEmergingSteps(start, s.emStep, s.emSteps)
+  return out
 }
 
 /** The filter key of a state and window, shared by every analysis of the view. */
 function filterOf(f: CaseFilter): AnalysisFilters {
   return analysisFilters({ from: f.from, to: f.to, categories: f.categories, sources: f.sources, includeStacked: f.includeStacked })
+}
+
+/** The same filter without the window: the time-based analyses span the whole period on their own axis. */
+function periodFilterOf(f: CaseFilter): AnalysisFilters {
+  return analysisFilters({ categories: f.categories, sources: f.sources, includeStacked: f.includeStacked })
 }
 
 const EMPTY_CODES = new Set(['WG_EMPTY_SELECTION', 'WG_NO_CASES', 'WG_TOO_FEW_CASES'])
@@ -81,8 +117,10 @@ export class LeaderHotspots {
     cells: { loading: false, fraction: null, empty: null, analysis: null },
     gi: { loading: false, fraction: null, empty: null, analysis: null },
     clusters: { loading: false, fraction: null, empty: null, analysis: null },
+    emerging: { loading: false, fraction: null, empty: null, analysis: null },
+    forecast: { loading: false, fraction: null, empty: null, analysis: null },
   }
-  private keys: Record<Part, string> = { density: '', cells: '', gi: '', clusters: '' }
+  private keys: Record<Part, string> = { density: '', cells: '', gi: '', clusters: '', emerging: '', forecast: '' }
   private aborts: Partial<Record<Part, AbortController>> = {}
   // results
   private grid: { data: GridResult; max: number; image: ImageData | null } | null = null
@@ -90,6 +128,7 @@ export class LeaderHotspots {
   private statsFill: { key: string; fill: CellFillData; classes: MetricClasses } | null = null
   private gi: { rows: GiRow[]; byCell: Array<GiRow | undefined>; fill: CellFillData | null; geomId: number } | null = null
   clusters: ClusterFeature[] = []
+  private emerging: { rows: EmergingRow[]; byCell: Array<EmergingRow | undefined>; time: EmergingTime | null; fill: EmergingFillData | null; geomId: number } | null = null
   /** cases of the selected spot (null while not loaded) */
   spotCases: CaseFeature[] | null = null
   private spotKey = ''
@@ -109,8 +148,8 @@ export class LeaderHotspots {
     this.state = s
     const f = filterOf(this.ctx.caseFilter())
     const fk = JSON.stringify(f)
-    const on = (id: Part) => s.layers.includes(id)
-    const needsLayout = on('cells') || on('gi')
+    const on = (id: HotspotLayer) => s.layers.includes(id)
+    const needsLayout = on('cells') || on('gi') || on('emerging') || s.forecast
     if (needsLayout && !this.layouts && !this.layoutsLoading) void this.loadLayouts()
     const layout = this.layoutId(s)
     if (needsLayout && s.layout === null && layout !== null) {
@@ -124,6 +163,12 @@ export class LeaderHotspots {
     if (on('cells') && layout !== null) this.load('cells', JSON.stringify([fk, layout]), (signal, progress) => this.loadStats(f, layout, signal, progress))
     if (on('gi') && layout !== null) this.load('gi', JSON.stringify([fk, layout]), (signal, progress) => this.loadGi(f, layout, signal, progress))
     if (on('clusters')) this.load('clusters', JSON.stringify([fk, s.clusters]), (signal, progress) => this.loadClusters(f, s.clusters, signal, progress))
+    const pf = periodFilterOf(this.ctx.caseFilter())
+    if (on('emerging') && layout !== null) {
+      const params = emergingParameters(s, this.ctx.domainStart())
+      this.load('emerging', JSON.stringify([pf, layout, params]), (signal, progress) => this.loadEmerging(pf, layout, params, signal, progress))
+    }
+    if (s.forecast && layout !== null) this.load('forecast', JSON.stringify([pf, layout]), (signal, progress) => ensureAnalysis({ kind: 'forecast-evaluation', layout_id: layout, filters: pf, parameters: { ...FORECAST_PARAMETERS } }, { signal, onProgress: progress }))
 
     const spotKey = on('clusters') && s.spot !== null ? JSON.stringify([fk, s.clusters, s.spot, this.parts.clusters.analysis?.id]) : ''
     if (spotKey !== this.spotKey) {
@@ -159,6 +204,7 @@ export class LeaderHotspots {
         this.geometry = { id, geom, outline: cellOutlineData(geom) }
         this.statsFill = null
         if (this.gi) this.gi.fill = null
+        if (this.emerging) this.emerging.fill = null
       }
     } catch (err) {
       this.ctx.status.error('hotspots.errorCells', err, () => void this.loadGeometry(id))
@@ -195,6 +241,8 @@ export class LeaderHotspots {
         if (isAbort(err) || ac.signal.aborted) return
         st.analysis = null
         if (err instanceof ApiError && err.code && EMPTY_CODES.has(err.code)) st.empty = t('hotspots.emptySelection', { layer: t(`hotspots.layer.${part}` as MessageKey) })
+        // too few steps or a start after the data: the server's message says what to change
+        else if ((part === 'emerging' || part === 'forecast') && err instanceof ApiError && (err.status === 400 || err.code === 'WG_BAD_PARAMETER')) st.empty = `${t(`hotspots.layer.${part}` as MessageKey)}: ${err.detail ?? err.message}`
         else {
           this.keys[part] = ''
           this.ctx.status.error(`hotspots.error.${part}` as MessageKey, err, () => this.state && this.onState(this.state))
@@ -238,6 +286,16 @@ export class LeaderHotspots {
     const byCell: Array<GiRow | undefined> = []
     for (const r of rows) byCell[r.cell] = r
     if (!signal.aborted) this.gi = { rows, byCell, fill: null, geomId: layout }
+    return a
+  }
+
+  private async loadEmerging(f: AnalysisFilters, layout: number, params: Record<string, unknown>, signal: AbortSignal, onProgress: (p: JobProgress) => void): Promise<AnalysisView> {
+    const a = await ensureAnalysis({ kind: 'emerging-hotspots', layout_id: layout, filters: f, parameters: params }, { signal, onProgress })
+    const rows = await fetchRows<EmergingRow>(a.id, signal)
+    const byCell: Array<EmergingRow | undefined> = []
+    for (const r of rows) byCell[r.cell] = r
+    const time = (a.summary?.time ?? null) as EmergingTime | null
+    if (!signal.aborted) this.emerging = { rows, byCell, time, fill: null, geomId: layout }
     return a
   }
 
@@ -289,7 +347,7 @@ export class LeaderHotspots {
   /** The deck.gl layers of the visible hotspot analyses, bottom to top. */
   layers(s: UrlState, zoom: number): Layer[] {
     const out: Layer[] = []
-    const on = (id: Part) => s.layers.includes(id)
+    const on = (id: HotspotLayer) => s.layers.includes(id)
     const g = this.geometry && this.geometry.id === this.layoutId(s) ? this.geometry : null
     if (this.grid) out.push(densityLayer({ image: this.grid.image, bounds: densityBounds(this.grid.data.georef), visible: on('density') }))
     const thin = g ? cellSidePx(g.geom, zoom, s.map?.lat ?? 30) < OUTLINE_MIN_PX : false
@@ -300,6 +358,11 @@ export class LeaderHotspots {
     if (g && this.gi && on('gi')) {
       if (!this.gi.fill || this.gi.geomId !== g.id) this.gi.fill = cellFillData(g.geom, giCellColors(g.geom.cells, this.gi.rows))
       out.push(...cellsLayers({ id: GI_LAYER_ID, geometry: g.geom, fill: this.gi.fill, outline: g.outline, line: thin ? null : [255, 255, 255, 70], lineWidth: 0.5, visible: true }))
+    }
+    if (g && this.emerging && on('emerging') && this.emerging.geomId === g.id) {
+      if (!this.emerging.fill) this.emerging.fill = emergingFillData(g.geom, this.emerging.rows)
+      out.push(...cellsLayers({ id: EMERGING_LAYER_ID, geometry: g.geom, fill: this.emerging.fill, outline: g.outline, line: thin ? null : [255, 255, 255, 70], lineWidth: 0.5, visible: true, hatches: HATCH_MAPPING }))
+      if (s.cell !== null && s.cell < g.geom.cells) out.push(selectedCellLayer({ id: `${EMERGING_LAYER_ID}-selected`, geometry: g.geom, cell: s.cell }))
     }
     if (this.clusters.length) {
       const input = { data: this.clusters, selected: s.spot, visible: on('clusters') }
@@ -314,7 +377,7 @@ export class LeaderHotspots {
   legend(s: UrlState): LegendSection[] {
     const lang = getLang()
     const out: LegendSection[] = []
-    const on = (id: Part) => s.layers.includes(id)
+    const on = (id: HotspotLayer) => s.layers.includes(id)
     if (on('density') && this.grid && this.grid.max > 0) {
       const stops = [1, 0.75, 0.5, 0.25]
       const bw = Number(this.parts.density.analysis?.summary?.bandwidth_m ?? NaN)
@@ -362,15 +425,31 @@ export class LeaderHotspots {
         items: [{ shape: 'square', color: 'rgba(213, 94, 0, 0.35)', label: t('legend.clustersItem', { n: this.clusters.length }, lang) }],
       })
     }
+    if (on('emerging')) {
+      const sec = this.emergingLegend(lang)
+      if (sec) out.push(sec)
+    }
     return out
+  }
+
+  /** The legend section of the emerging hot spots (also the PNG export's). */
+  private emergingLegend(lang: 'zh' | 'en'): LegendSection | null {
+    if (!this.emerging) return null
+    const tm = this.emerging.time
+    const step = tm ? t(`emerging.stepUnit.${tm.step}` as MessageKey, undefined, lang) : ''
+    return {
+      title: t('legend.emerging', undefined, lang),
+      unit: tm ? t('legend.emergingUnit', { steps: tm.steps, step, from: tm.start, to: tm.end }, lang) : undefined,
+      items: emergingLegendItems(emergingCounts(this.emerging.rows), (c) => EMERGING_NAMES[c][lang], (n) => formatNumber(n, lang)),
+    }
   }
 
   /** Notice lines: why a hotspot layer the user turned on shows nothing. */
   notice(s: UrlState): string[] {
     const lines: string[] = []
-    const on = (id: Part) => s.layers.includes(id)
-    if ((on('cells') || on('gi')) && this.layouts && this.layoutId(s) === null) lines.push(t('hotspots.noLayout'))
-    for (const p of ['density', 'cells', 'gi', 'clusters'] as Part[]) if (on(p) && this.parts[p].empty && !this.parts[p].loading) lines.push(this.parts[p].empty!)
+    const on = (id: HotspotLayer) => s.layers.includes(id)
+    if ((on('cells') || on('gi') || on('emerging')) && this.layouts && this.layoutId(s) === null) lines.push(t('hotspots.noLayout'))
+    for (const p of ['density', 'cells', 'gi', 'clusters', 'emerging'] as HotspotLayer[]) if (on(p) && this.parts[p].empty && !this.parts[p].loading) lines.push(this.parts[p].empty!)
     if (on('clusters') && !this.parts.clusters.loading && this.parts.clusters.analysis && this.clusters.length === 0) lines.push(t('hotspots.noClusters'))
     return lines
   }
@@ -380,6 +459,18 @@ export class LeaderHotspots {
     const id = info.layer?.id
     const lang = getLang()
     const g = this.geometry?.geom ?? null
+    if (id === EMERGING_LAYER_ID) {
+      const cell = cellOfPick(g, info.index)
+      const r = cell === null ? undefined : this.emerging?.byCell[cell]
+      if (cell === null || !g || !r) return null
+      const rows: Array<[string, string]> = []
+      const community = this.ctx.communityName(g.meta.communityId[cell]) ?? g.meta.community[cell]
+      if (community) rows.push([t('tooltip.community', undefined, lang), community])
+      rows.push([t('emerging.category', undefined, lang), EMERGING_NAMES[r.category]?.[lang] ?? r.category_key])
+      rows.push([t('hotspots.col.cases', undefined, lang), t('hotspots.casesValue', { n: r.cases }, lang)])
+      rows.push([t('emerging.significantSteps', undefined, lang), t('emerging.hotColdSteps', { hot: r.n_hot, cold: r.n_cold, steps: r.series_cases.length }, lang)])
+      return { title: t('hotspots.cellTitle', { code: g.meta.code[cell] }, lang), rows, note: (lang === 'zh' ? r.reason_zh : r.reason_en) + ' ' + t('emerging.clickHint', undefined, lang), swatch: emergingSwatchCss(r.category) }
+    }
     if (id === CHOROPLETH_LAYER_ID || id === GI_LAYER_ID) {
       const cell = cellOfPick(g, info.index)
       if (cell === null || !g) return null
@@ -432,6 +523,11 @@ export class LeaderHotspots {
 
   /** A click on the map: selects a spot (zooming to it) or a cell. True when handled. */
   click(info: PickingInfo): boolean {
+    if (info.layer?.id === EMERGING_LAYER_ID) {
+      const cell = cellOfPick(this.geometry?.geom ?? null, info.index)
+      if (cell !== null && this.emerging?.byCell[cell]) this.ctx.setState({ cell })
+      return cell !== null
+    }
     if (info.layer?.id === CLUSTERS_LAYER_ID) {
       const p = (info.object as ClusterFeature | undefined)?.properties
       if (p) this.selectSpot(p.rank)
@@ -478,12 +574,66 @@ export class LeaderHotspots {
     return !!this.stats
   }
 
+  /** The emerging result's row of a cell, with its time axis, for the panel's sparkline. */
+  emergingCell(cell: number | null): { row: EmergingRow; time: EmergingTime | null; community: string | null } | null {
+    const r = cell === null ? undefined : this.emerging?.byCell[cell]
+    if (!r) return null
+    const g = this.geometry?.geom
+    return { row: r, time: this.emerging!.time, community: g ? (this.ctx.communityName(g.meta.communityId[r.cell]) ?? g.meta.community[r.cell]) : null }
+  }
+
+  /**
+   * Cells worth a look first, for the panel's list: the hot patterns that speak of the present
+   * (intensifying, new, consecutive, persistent), strongest final z first.
+   */
+  emergingHighlights(limit: number): EmergingRow[] {
+    if (!this.emerging) return []
+    const rank: Record<number, number> = { 3: 0, 1: 1, 2: 2, 4: 3 }
+    return this.emerging.rows
+      .filter((r) => r.category in rank)
+      .sort((a, b) => rank[a.category] - rank[b.category] || (b.final_z ?? 0) - (a.final_z ?? 0))
+      .slice(0, limit)
+  }
+
+  /** Time axis of the emerging result shown. */
+  get emergingTime(): EmergingTime | null {
+    return this.emerging?.time ?? null
+  }
+
+  /** The forecast evaluation's summary, once loaded. */
+  forecastSummary(): ForecastSummary | null {
+    return (this.parts.forecast.analysis?.summary ?? null) as ForecastSummary | null
+  }
+
+  /** What is loaded for an export of one layer (rows and geometry), or null when nothing is. */
+  exportSource(layer: HotspotLayer): ExportSource | null {
+    const a = this.parts[layer].analysis
+    const g = this.geometry?.geom ?? null
+    if (!a) return null
+    if (layer === 'cells') return this.stats && g ? { layer, analysis: a, geom: g, rows: this.stats.rows as unknown as Array<Record<string, unknown>> } : null
+    if (layer === 'gi') return this.gi && g ? { layer, analysis: a, geom: g, rows: this.gi.rows as unknown as Array<Record<string, unknown>> } : null
+    if (layer === 'emerging') return this.emerging && g ? { layer, analysis: a, geom: g, rows: this.emerging.rows as unknown as Array<Record<string, unknown>>, time: this.emerging.time } : null
+    if (layer === 'clusters') return this.clusters.length ? { layer, analysis: a, geom: null, rows: [], clusters: this.clusters } : null
+    return this.grid ? { layer, analysis: a, geom: null, rows: [] } : null
+  }
+
   /** Stops requests (leaving the view). */
   dispose(): void {
     for (const ac of Object.values(this.aborts)) ac?.abort()
     this.spotAbort?.abort()
-    this.keys = { density: '', cells: '', gi: '', clusters: '' }
+    this.keys = { density: '', cells: '', gi: '', clusters: '', emerging: '', forecast: '' }
   }
+}
+
+/** What an export of one hotspot layer starts from. */
+export interface ExportSource {
+  layer: HotspotLayer
+  analysis: AnalysisView
+  /** the layout's cells (cell layers) */
+  geom: CellGeometry | null
+  rows: Array<Record<string, unknown>>
+  time?: EmergingTime | null
+  clusters?: ClusterFeature[]
 }
 
 /** True when a case lies on the hull's outline (hull vertices are cases themselves). */

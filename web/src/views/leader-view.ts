@@ -17,9 +17,11 @@ import { hexLayer } from '../layers/hex-layer'
 import { getLang, t, tOr } from '../i18n'
 import { LeaderPanel, type LeaderModel } from '../panels/leader'
 import { HotspotPanel } from '../panels/leader-hotspots'
+import { EmergingPanel, ForecastPanel } from '../panels/leader-emerging'
+import type { ExportLayer } from '../panels/leader'
 import type { BBox } from '../geo/geometry'
 import type { TooltipContent } from '../ui/tooltip-content'
-import { LeaderHotspots, type KpiSort } from './leader-hotspots'
+import { LeaderHotspots, type HotspotLayer, type KpiSort } from './leader-hotspots'
 import { describeCategories, localName, type CategoryIndex, type MajorGroup } from '../state/categories'
 import type { Store } from '../state/store'
 import { addSteps, apiBound, cityDate, floorToStep, lastDay, nearestStepIndex, stepStarts, stepWindow, type Step, type TimeWindow } from '../state/time-window'
@@ -42,7 +44,7 @@ export interface LeaderContext {
   /** the layers or panel changed: redraw */
   invalidate(): void
   exportPng(title: string, subtitle: string): void
-  exportData(layer: 'points' | 'hex', format: 'geojson' | 'csv'): void
+  exportData(layer: ExportLayer, format: 'geojson' | 'csv'): void
   /** moves the camera to a box (a spot, a cell) */
   fitBounds(b: BBox): void
 }
@@ -70,7 +72,11 @@ export class LeaderView {
   panel: LeaderPanel
   readonly hotspots: LeaderHotspots
   private hotPanel!: HotspotPanel
+  private emPanel!: EmergingPanel
+  private fcPanel!: ForecastPanel
   private kpiSort: KpiSort = 'cases'
+  /** area share of the forecast table (a view choice, not part of the link) */
+  private forecastShare = 0.05
   private domain: TimeWindow | null = null
   private domainLoaded = false
   private sources: string[] = []
@@ -99,6 +105,7 @@ export class LeaderView {
         const f = id === null ? undefined : ctx.communities().find((c) => String(c.properties.id) === String(id))
         return f ? localName(f.properties, getLang()) : null
       },
+      domainStart: () => this.domain?.from ?? null,
     })
     this.panel = this.makePanel()
   }
@@ -112,9 +119,25 @@ export class LeaderView {
 
   private makePanel(): LeaderPanel {
     const store = this.ctx.store
+    this.emPanel = new EmergingPanel({
+      run: (p) => {
+        const layers = new Set(store.get().layers)
+        layers.add('emerging')
+        store.set({ ...p, layers: [...layers] as LayerId[] })
+      },
+      selectCell: (cell) => store.set({ cell }),
+      zoomToCell: (cell) => this.hotspots.zoomToCell(cell),
+    })
+    this.fcPanel = new ForecastPanel({
+      setForecast: (on) => store.set({ forecast: on }),
+      setShare: (share) => {
+        this.forecastShare = share
+        this.updatePanel()
+      },
+    })
     this.hotPanel = new HotspotPanel({
       setLayer: (id, on) => this.setLayer(id, on),
-      setLayout: (id) => store.set({ layout: id }),
+      setLayout: (id) => store.set({ layout: id, cell: null }),
       setMetric: (metric) => store.set({ metric }),
       setBandwidth: (bandwidth) => store.set({ bandwidth }),
       setClusters: (clusters) => store.set({ clusters, spot: null }),
@@ -137,7 +160,7 @@ export class LeaderView {
       resetFilters: () => store.set({ categories: [], sources: [] }),
       exportPng: () => this.ctx.exportPng(this.exportTitle(), this.exportSubtitle()),
       exportData: (layer, format) => this.ctx.exportData(layer, format),
-    }, [this.hotPanel.analysisSection, this.hotPanel.kpiSection, this.hotPanel.spotsSection])
+    }, [this.hotPanel.analysisSection, this.emPanel.el, this.hotPanel.kpiSection, this.hotPanel.spotsSection, this.fcPanel.el])
   }
 
   /** Loads the data's time extent and the list of sources (once). */
@@ -434,8 +457,19 @@ export class LeaderView {
   }
 
   private exportTitle(): string {
+    const s = this.ctx.store.get()
+    // the title names the top hotspot layer on the map, with its own period
+    const top = (['emerging', 'clusters', 'gi', 'cells', 'density'] as const).find((id) => s.layers.includes(id) && this.hotspots.parts[id].analysis)
+    const tm = this.hotspots.emergingTime
+    if (top === 'emerging' && tm) return t('export.pngTitleLayer', { layer: t('hotspots.layer.emerging'), window: `${tm.start} – ${tm.end}` })
     const w = this.window()
-    return t('export.pngTitle', { window: w ? `${w.from} – ${lastDay(w)}` : '' })
+    const win = w ? `${w.from} – ${lastDay(w)}` : ''
+    return top ? t('export.pngTitleLayer', { layer: t(`hotspots.layer.${top}`), window: win }) : t('export.pngTitle', { window: win })
+  }
+
+  /** What is loaded for an export of a hotspot layer (null: nothing to export). */
+  hotspotExport(layer: HotspotLayer) {
+    return this.hotspots.exportSource(layer)
   }
 
   private exportSubtitle(): string {
@@ -477,6 +511,15 @@ export class LeaderView {
       spotCases: hs.spotCases,
       categories: this.ctx.categories(),
     })
+    this.emPanel.update({
+      state: s,
+      part: hs.parts.emerging,
+      time: hs.emergingTime,
+      highlights: hs.emergingHighlights(8),
+      selected: hs.emergingCell(s.cell),
+      communityOf: (cell) => hs.emergingCell(cell)?.community ?? null,
+    })
+    this.fcPanel.update({ on: s.forecast, part: hs.parts.forecast, summary: hs.forecastSummary(), share: this.forecastShare })
     this.ctx.invalidate()
   }
 }
