@@ -440,7 +440,6 @@ export class App {
       else downloadText(`wangge-hex-r${hex.res}-${stamp}.geojson`, JSON.stringify(hexGeoJson(hex.bins, hex.res)), 'application/geo+json')
     }
   }
-}
 
   /** Exports a hotspot layer as loaded (the density raster through the server's renderer). */
   private async exportHotspot(layer: HotspotLayer, format: 'geojson' | 'csv'): Promise<void> {
@@ -453,3 +452,4 @@ export class App {
       this.status.error('export.title', err)
     }
   }
+}
