@@ -5,9 +5,10 @@
  */
 import type { Knex } from 'knex'
 import type { MultiPolygon, Polygon } from 'geojson'
-import {
-  cellToChildren, cellToLatLng, cellToParent, getResolution, gridDisk, isValidCell, latLngToCell, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS,
-} from 'h3-js'
+import type { PoolClient } from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { cellToChildren, cellToLatLng, cellToParent, getResolution, isValidCell, latLngToCell } from 'h3-js'
+import { pointEwkbHex } from '../shared/wkb'
 import { projector } from '../shared/coords'
 import { readSql } from '../db/sql-files'
 import { AppError } from '../shared/errors'
@@ -16,23 +17,18 @@ import { cellOfPoints, edgeNeighbours, indexCells, outlineOf, type CellIndex, ty
 import { assignCodes, type UnitCode } from './core/codes'
 import { areaStats } from './core/stats'
 import type { LayoutStats } from './schema'
-import type { BuildOutcome, DraftCell, LayoutScope, LayoutUnit } from './types'
+import { h3Candidates } from './h3/candidates'
+import type { BuildOutcome, DraftCell, LayoutScope, LayoutUnit, ReadyCells } from './types'
 
 const UNITS = readSql(import.meta.url, './queries/units.sql')
 const DRAFTS = readSql(import.meta.url, './queries/drafts.sql')
 const STAGE = readSql(import.meta.url, './queries/stage.sql')
 const OUTLINES = readSql(import.meta.url, './queries/staged-outlines.sql')
 const STORE = readSql(import.meta.url, './queries/store-cells.sql')
+const STORE_READY = readSql(import.meta.url, './queries/store-ready-cells.sql')
 
 /** rows per INSERT of TypeScript drafts (keeps one statement's parameters a few MB) */
 const DRAFT_BATCH = 5000
-/**
- * The cover's candidate centres come from cells this many resolutions coarser (1/49 as many
- * point-in-polygon tests against the scope's often long boundary inside h3-js, which took
- * seconds at res 11 over 100 km²), plus their ring so no child whose centre lies just past its
- * parent's outline is missed; candidates outside every cell are dropped by the point test.
- */
-const COVER_COARSE_STEPS = 2
 /** parts of the scope no community covers smaller than this (m²) are noise of the boundaries */
 const NOISE_AREA_M2 = 1
 
@@ -91,16 +87,20 @@ export interface FinishInput {
   warnings: string[]
   timings: Record<string, number>
   progress: ProgressFn
+  /** store ready cells with COPY (a real server; the embedded one has no COPY) */
+  copy: boolean
 }
 
 interface StagedRow { draft_id: number; unit_id: number; code: string | null; area_m2: number; cx: number; cy: number; lon: number; lat: number; outline: string }
 
 /**
- * Drafts → cells: repair, measure, order and code, H3 cover, neighbours, store; returns the
- * layout's statistics. Runs inside the layout's transaction.
+ * Drafts (and the builder's ready cells) → cells: repair, measure, order and code, H3 cover,
+ * neighbours, store; returns the layout's statistics. Runs inside the layout's transaction.
+ * Positions: the staged drafts first (draft_id order), then the ready cells.
  */
 export async function finishLayout(trx: Knex.Transaction, f: FinishInput): Promise<LayoutStats> {
   const lap = timer(f.timings)
+  const ready = f.outcome.ready
   f.progress({ phase: 'stage' })
   const [{ n: draftCount }] = (await trx.raw('SELECT count(*)::int AS n FROM layout_drafts')).rows as Array<{ n: number }>
   await trx.raw(STAGE, { srid: f.srid })
@@ -112,60 +112,80 @@ export async function finishLayout(trx: Knex.Transaction, f: FinishInput): Promi
   await checkUnits(trx)
   lap('check')
   const staged = (await trx.raw(OUTLINES)).rows as StagedRow[]
-  if (staged.length === 0) throw new AppError('WG_LAYOUT_NO_CELLS', `The ${f.scope.nameZh} layout produced no cells; check the scope and parameters`, 422)
-  if (staged.length < draftCount) f.warnings.push(`${draftCount - staged.length} empty draft cells were left out`)
+  const m = staged.length
+  const n = m + (ready?.unit.length ?? 0)
+  if (n === 0) throw new AppError('WG_LAYOUT_NO_CELLS', `The ${f.scope.nameZh} layout produced no cells; check the scope and parameters`, 422)
+  if (m < draftCount) f.warnings.push(`${draftCount - m} empty draft cells were left out`)
   const outlines = staged.map((r) => outlineOf(JSON.parse(r.outline) as { type: string; coordinates: unknown }))
-  for (const r of staged) r.outline = ''
+  if (ready) for (const o of ready.outlines) outlines.push(o)
+  const cells = cellColumns(staged, ready)
   const cellIndex = indexCells(outlines)
   lap('outlines')
 
-  f.progress({ phase: 'codes', total: staged.length })
-  const n = staged.length
+  f.progress({ phase: 'codes', total: n })
   const unitCodes = new Map<number, UnitCode>(f.units.map((u) => [u.unitId, { streetCode: u.streetCode, communityCode: u.communityCode, nameZh: u.nameZh }]))
   const rowHeight = f.outcome.rowHeightM ?? Math.sqrt(f.outcome.targetAreaM2 ?? 10_000)
-  const { order, codes } = assignCodes({
-    unit: Int32Array.from(staged, (r) => r.unit_id),
-    cx: Float64Array.from(staged, (r) => r.cx),
-    cy: Float64Array.from(staged, (r) => r.cy),
-    preset: staged.map((r) => r.code),
-  }, unitCodes, f.scope.districtCode, rowHeight, f.outcome.rowOriginYM ?? 0)
-  const idxOf = new Map<number, number>()
-  for (let k = 0; k < n; k++) idxOf.set(staged[order[k]].draft_id, k)
+  const { order, codes } = assignCodes(cells, unitCodes, f.scope.districtCode, rowHeight, f.outcome.rowOriginYM ?? 0)
+  const idxOf = new Int32Array(n)
+  for (let k = 0; k < n; k++) idxOf[order[k]] = k
   lap('codes')
 
   f.progress({ phase: 'h3 cover' })
-  const cover = h3Cover(staged, outlines, cellIndex, f.scopeGeometry, f.coverResolution, f.srid)
+  const cover = h3Cover(cells, outlines, cellIndex, f.scopeGeometry, f.coverResolution, f.srid)
   lap('h3')
 
   f.progress({ phase: 'neighbours' })
   const nbs: number[][] = Array.from({ length: n }, () => [])
-  const pairs = edgeNeighbours(outlines, cellIndex)
-  for (let e = 0; e < pairs.a.length; e++) {
-    const ia = idxOf.get(staged[pairs.a[e]].draft_id)!
-    const ib = idxOf.get(staged[pairs.b[e]].draft_id)!
-    nbs[ia].push(ib)
-    nbs[ib].push(ia)
-  }
+  const link = (a: number, b: number) => { nbs[idxOf[a]].push(idxOf[b]); nbs[idxOf[b]].push(idxOf[a]) }
+  // ready cells bring their own pairs; only pairs with a staged draft are measured
+  const pairs = edgeNeighbours(outlines, cellIndex, undefined, m)
+  for (let e = 0; e < pairs.a.length; e++) link(pairs.a[e], pairs.b[e])
+  if (ready) for (let e = 0; e < ready.pairs.a.length; e++) link(m + ready.pairs.a[e], m + ready.pairs.b[e])
   lap('neighbours')
 
   f.progress({ phase: 'store', total: n })
-  const draftIds = new Array<number>(n)
-  const h3 = new Array<string>(n)
+  const row = (k: number) => ({ idx: k, code: codes[k], h3: cover[order[k]].join(','), nb: nbs[k].sort((x, y) => x - y).join(',') })
+  const fromDrafts = { draft: [] as number[], idx: [] as number[], code: [] as string[], h3: [] as string[], nb: [] as string[] }
+  const fromReady: ReadyRow[] = []
   for (let k = 0; k < n; k++) {
-    const r = staged[order[k]]
-    draftIds[k] = r.draft_id
-    h3[k] = cover[order[k]].join(',')
+    const i = order[k]
+    const r = row(k)
+    if (i < m) {
+      fromDrafts.draft.push(staged[i].draft_id); fromDrafts.idx.push(k); fromDrafts.code.push(r.code); fromDrafts.h3.push(r.h3); fromDrafts.nb.push(r.nb)
+    } else fromReady.push({ ...r, i: i - m })
   }
-  await trx.raw(STORE, {
-    layout: f.layoutId, draft: draftIds, idx: Array.from({ length: n }, (_, k) => k), code: codes, h3,
-    nb: nbs.map((l) => l.sort((x, y) => x - y).join(',')),
-  })
+  if (m > 0) await trx.raw(STORE, { layout: f.layoutId, ...fromDrafts })
+  if (ready && fromReady.length) {
+    const community = new Map(f.units.map((u) => [u.unitId, u.communityId]))
+    await storeReady(trx, f.layoutId, ready, fromReady, community, f.copy)
+  }
   lap('store')
 
   const areas = new Float64Array(n)
-  for (let k = 0; k < n; k++) areas[k] = staged[order[k]].area_m2
+  for (let k = 0; k < n; k++) areas[k] = cells.area[order[k]]
   const area = areaStats(areas, f.outcome.targetAreaM2 ?? null)
   return { area, coverage: area.total_m2 / f.scope.areaM2, scope_area_m2: f.scope.areaM2, warnings: f.warnings, timings_ms: f.timings }
+}
+
+/** Every cell's unit, centroid (both CRSs), area and preset code: staged drafts, then ready cells. */
+interface CellColumns { unit: Int32Array; cx: Float64Array; cy: Float64Array; lon: Float64Array; lat: Float64Array; area: Float64Array; preset: Array<string | null> }
+
+function cellColumns(staged: StagedRow[], ready: ReadyCells | undefined): CellColumns {
+  const m = staged.length
+  const n = m + (ready?.unit.length ?? 0)
+  const c: CellColumns = {
+    unit: new Int32Array(n), cx: new Float64Array(n), cy: new Float64Array(n), lon: new Float64Array(n), lat: new Float64Array(n),
+    area: new Float64Array(n), preset: new Array<string | null>(n),
+  }
+  staged.forEach((r, i) => {
+    c.unit[i] = r.unit_id; c.cx[i] = r.cx; c.cy[i] = r.cy; c.lon[i] = r.lon; c.lat[i] = r.lat; c.area[i] = r.area_m2; c.preset[i] = r.code
+    r.outline = ''
+  })
+  if (ready) {
+    c.unit.set(ready.unit, m); c.cx.set(ready.cx, m); c.cy.set(ready.cy, m); c.lon.set(ready.lon, m); c.lat.set(ready.lat, m); c.area.set(ready.area, m)
+    for (let i = 0; i < ready.code.length; i++) c.preset[m + i] = ready.code[i]
+  }
+  return c
 }
 
 /** Refuses drafts that do not lie in the unit they name (a builder error, not a user's). */
@@ -185,31 +205,25 @@ async function checkUnits(trx: Knex.Transaction): Promise<void> {
 
 /**
  * The H3 cells (resolution `res`) each cell covers: for H3 cells (preset H3 code) their children
- * or parent; for others the H3 cells whose centre lies in the cell (candidates: the children of
- * the coarser cells overlapping the scope; centres projected to the metric CRS and placed in the
- * cell holding them), or, for a cell
- * holding no centre, the H3 cell of its centroid (so every cell maps to at least one H3 cell).
- * Keys are positions in `staged`.
+ * or parent; for others the H3 cells whose centre lies in the cell (candidates: h3Candidates of
+ * the scope; centres projected to the metric CRS and placed in the cell holding them), or, for a
+ * cell holding no centre, the H3 cell of its centroid (so every cell maps to at least one H3
+ * cell). Keys are cell positions.
  */
-function h3Cover(staged: StagedRow[], outlines: CellOutline[], index: CellIndex, scope: Polygon | MultiPolygon, res: number, srid: number): string[][] {
-  const cover: string[][] = new Array(staged.length)
+function h3Cover(cells: CellColumns, outlines: CellOutline[], index: CellIndex, scope: Polygon | MultiPolygon, res: number, srid: number): string[][] {
+  const n = cells.unit.length
+  const cover: string[][] = new Array(n)
   let rest = 0
-  staged.forEach((r, k) => {
-    if (r.code && isValidCell(r.code)) {
-      const own = getResolution(r.code)
-      cover[k] = own === res ? [r.code] : own < res ? cellToChildren(r.code, res) : [cellToParent(r.code, res)]
+  for (let k = 0; k < n; k++) {
+    const code = cells.preset[k]
+    if (code && isValidCell(code)) {
+      const own = getResolution(code)
+      cover[k] = own === res ? [code] : own < res ? cellToChildren(code, res) : [cellToParent(code, res)]
     } else rest++
-  })
+  }
   if (rest === 0) return cover
   const preset = cover.map((c) => c !== undefined)
-  const polygons = scope.type === 'Polygon' ? [scope.coordinates] : scope.coordinates
-  const coarse = Math.max(0, res - COVER_COARSE_STEPS)
-  const parents = new Set<string>()
-  for (const p of polygons) {
-    for (const h of polygonToCellsExperimental(p, coarse, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)) for (const g of gridDisk(h, 1)) parents.add(g)
-  }
-  const ids: string[] = []
-  for (const h of parents) for (const c of coarse === res ? [h] : cellToChildren(h, res)) ids.push(c)
+  const ids = h3Candidates(scope, res)
   const lon = new Float64Array(ids.length)
   const lat = new Float64Array(ids.length)
   for (let i = 0; i < ids.length; i++) [lat[i], lon[i]] = cellToLatLng(ids[i])
@@ -220,11 +234,57 @@ function h3Cover(staged: StagedRow[], outlines: CellOutline[], index: CellIndex,
     if (k < 0 || preset[k]) continue
     ;(cover[k] ??= []).push(ids[i])
   }
-  staged.forEach((r, k) => {
+  for (let k = 0; k < n; k++) {
     if (cover[k]) cover[k].sort()
-    else cover[k] = [latLngToCell(r.lat, r.lon, res)]
-  })
+    else cover[k] = [latLngToCell(cells.lat[k], cells.lon[k], res)]
+  }
   return cover
+}
+
+/** A ready cell's stored columns: `i` its position in ReadyCells, idx onwards as stored. */
+interface ReadyRow { i: number; idx: number; code: string; h3: string; nb: string }
+
+/** rows per unnest() statement on the embedded database (its wire server has no COPY) */
+const READY_BATCH = 10_000
+
+/**
+ * Stores ready cells: COPY on a real server (geometries as hex EWKB, no statement to plan and
+ * no parameter arrays to parse), unnest() of arrays in batches on the embedded database.
+ */
+async function storeReady(trx: Knex.Transaction, layoutId: number, ready: ReadyCells, rows: ReadyRow[], community: Map<number, number | null>, copy: boolean): Promise<void> {
+  const communityOf = (r: ReadyRow) => community.get(ready.unit[r.i]) ?? null
+  if (copy) {
+    const conn = await (trx.client as unknown as { acquireConnection(): Promise<PoolClient> }).acquireConnection()
+    const stream = conn.query(copyFrom('COPY cells (layout_id, idx, code, community_id, geom, area_m2, centroid, h3, neighbours) FROM STDIN'))
+    await new Promise<void>((resolve, reject) => {
+      stream.on('finish', () => resolve())
+      stream.on('error', reject)
+      const CHUNK = 2000
+      let a = 0
+      const pump = () => {
+        while (a < rows.length) {
+          let text = ''
+          for (const end = Math.min(rows.length, a + CHUNK); a < end; a++) {
+            const r = rows[a]
+            const c = communityOf(r)
+            text += `${layoutId}\t${r.idx}\t${r.code}\t${c ?? '\\N'}\t${ready.geom[r.i]}\t${ready.area[r.i]}\t${pointEwkbHex(ready.lon[r.i], ready.lat[r.i], 4326)}\t{${r.h3}}\t{${r.nb}}\n`
+          }
+          if (!stream.write(text)) { stream.once('drain', pump); return }
+        }
+        stream.end()
+      }
+      pump()
+    })
+    return
+  }
+  for (let a = 0; a < rows.length; a += READY_BATCH) {
+    const batch = rows.slice(a, a + READY_BATCH)
+    await trx.raw(STORE_READY, {
+      layout: layoutId, idx: batch.map((r) => r.idx), code: batch.map((r) => r.code), community: batch.map(communityOf),
+      geom: batch.map((r) => ready.geom[r.i]), area: batch.map((r) => ready.area[r.i]),
+      centroid: batch.map((r) => pointEwkbHex(ready.lon[r.i], ready.lat[r.i], 4326)), h3: batch.map((r) => r.h3), nb: batch.map((r) => r.nb),
+    })
+  }
 }
 
 /** Records elapsed milliseconds per phase into `timings`. */

@@ -111,7 +111,7 @@ export async function createLayout(db: Database, req: LayoutRequest, progress: P
       addDrafts: (drafts) => insertDrafts(trx, drafts),
     })
     lap('build')
-    const stats = await finishLayout(trx, { layoutId: id, scope, scopeGeometry: geometry, units, srid: crs.epsg, coverResolution, outcome, warnings, timings, progress })
+    const stats = await finishLayout(trx, { layoutId: id, scope, scopeGeometry: geometry, units, srid: crs.epsg, coverResolution, outcome, warnings, timings, progress, copy: db.kind === 'postgres' })
     await trx('layouts').where({ id }).update({
       status: 'ready', cell_count: stats.area.count, stats: JSON.stringify(stats), duration_ms: Math.round(performance.now() - started),
     })

@@ -33,6 +33,7 @@ import type { Knex } from 'knex'
 import type { MultiPolygon, Polygon } from 'geojson'
 import type { ProgressFn } from '../jobs/jobs'
 import type { MetricCrsChoice } from '../shared/coords'
+import type { CellOutline } from './core/cell-graph'
 
 /** Kinds of layout. */
 export type LayoutKind = 'square' | 'h3' | 'street'
@@ -116,6 +117,37 @@ export interface BuildOutcome {
   rowHeightM?: number
   /** y (m, metric CRS) a row boundary passes through, so rows follow a grid's rows; default 0 */
   rowOriginYM?: number
+  /**
+   * Cells the builder measured itself instead of putting them in `layout_drafts` (the H3
+   * builder's hexagons lying wholly inside the scope, away from community boundaries): the
+   * pipeline codes, covers and stores them with the staged drafts, skipping the SQL staging.
+   */
+  ready?: ReadyCells
+}
+
+/**
+ * Cells ready to store, in columns of one entry per cell. Each must lie in the unit it names,
+ * be valid and not overlap any other cell or draft.
+ */
+export interface ReadyCells {
+  /** layout_units.unit_id */
+  unit: Int32Array
+  /** preset code (the H3 index for H3 cells) */
+  code: string[]
+  /** hex EWKB MultiPolygon, SRID 4326 */
+  geom: string[]
+  /** outline in the metric CRS (metres) */
+  outlines: CellOutline[]
+  /** m² in the metric CRS */
+  area: Float64Array
+  /** centroid in the metric CRS, metres */
+  cx: Float64Array
+  cy: Float64Array
+  /** the same centroid in WGS84 degrees */
+  lon: Float64Array
+  lat: Float64Array
+  /** pairs of these cells sharing an edge (positions, a < b); pairs with drafts are found by the pipeline */
+  pairs: { a: Int32Array; b: Int32Array }
 }
 
 /**

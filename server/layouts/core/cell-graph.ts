@@ -76,16 +76,20 @@ export function indexCells(outlines: CellOutline[]): CellIndex {
 /**
  * Pairs of cells sharing an edge (at least MIN_SHARED_EDGE_M of boundary, vertices within `tol`
  * metres of the other's edge), each pair once with a < b (cell positions).
+ * @param first  only pairs with at least one cell among the first `first` (default: all pairs);
+ *   callers that know the pairs among the other cells measure only those touching the first
  */
-export function edgeNeighbours(outlines: CellOutline[], { index, box }: CellIndex, tol = EDGE_TOLERANCE_M): { a: Int32Array; b: Int32Array } {
-  const rings = outlines.map(ringsOf)
+export function edgeNeighbours(outlines: CellOutline[], { index, box }: CellIndex, tol = EDGE_TOLERANCE_M, first = outlines.length): { a: Int32Array; b: Int32Array } {
+  const rings: Array<CellRings | undefined> = new Array(outlines.length)
+  const ringsAt = (i: number) => (rings[i] ??= ringsOf(outlines[i]))
   const a: number[] = []
   const b: number[] = []
-  for (let i = 0; i < outlines.length; i++) {
+  for (let i = 0; i < first; i++) {
     const found = index.search(box[4 * i] - tol, box[4 * i + 1] - tol, box[4 * i + 2] + tol, box[4 * i + 3] + tol)
     for (const j of found) {
-      if (j <= i) continue
-      if (sharedLength(rings[i], rings[j], tol) >= MIN_SHARED_EDGE_M) { a.push(i); b.push(j) }
+      if (j <= i && j < first) continue
+      if (j === i) continue
+      if (sharedLength(ringsAt(i), ringsAt(j), tol) >= MIN_SHARED_EDGE_M) { a.push(Math.min(i, j)); b.push(Math.max(i, j)) }
     }
   }
   return { a: Int32Array.from(a), b: Int32Array.from(b) }

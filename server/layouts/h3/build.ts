@@ -2,15 +2,25 @@
  * H3 unit cells: the H3 cells of one resolution that have their centre in the scope
  * (containment 'center') or touch it at all ('overlap'), optionally clipped to the scope. The
  * code is the H3 index; the community is the one holding the cell's centre.
+ * Cells wholly inside the scope and clearly inside one community are measured in TypeScript
+ * (split.ts) and handed to the pipeline ready to store; PostGIS clips and homes only the cells
+ * near the scope's boundary or a community boundary (queries/drafts.sql).
  */
 import type { MultiPolygon, Polygon } from 'geojson'
-import { cellArea, cellToBoundary, cellToLatLng, polygonToCells, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, UNITS } from 'h3-js'
+import { cellArea, cellToLatLng, UNITS } from 'h3-js'
 import { readSql } from '../../db/sql-files'
+import { projector } from '../../shared/coords'
+import { ringEwkbHex } from '../../shared/wkb'
+import { outlineOf } from '../core/cell-graph'
+import { RingIndex } from '../core/ring-index'
 import type { KindBuilder } from '../types'
+import { h3Candidates } from './candidates'
+import { splitH3Cells } from './split'
 
 const DRAFTS = readSql(import.meta.url, './queries/drafts.sql')
-/** rows per INSERT: a res-11 cover of 100 km² (~50,000 cells) goes in one statement, 1,000 km² in ten */
-const BATCH = 50_000
+const OUTLINES = readSql(import.meta.url, './queries/outlines.sql')
+/** rows per INSERT of the cells PostGIS decides (a few thousand per 100 km² at res 11) */
+const BATCH = 20_000
 
 export interface H3Params {
   resolution: number
@@ -22,35 +32,37 @@ export function h3Defaults(p: Partial<H3Params>): H3Params {
   return { resolution: p.resolution ?? 10, containment: p.containment ?? 'overlap', clip: p.clip ?? true }
 }
 
-/** H3 cells of a (multi)polygon in WGS84; `overlap` includes every cell touching it. */
-export function h3CellsOf(geometry: Polygon | MultiPolygon, res: number, containment: H3Params['containment']): string[] {
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
-  const out = new Set<string>()
-  for (const p of polygons) {
-    const ids = containment === 'center' ? polygonToCells(p, res, true) : polygonToCellsExperimental(p, res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)
-    for (const h of ids) out.add(h)
-  }
-  return [...out].sort()
-}
+type Outline = { type: string; coordinates: unknown }
 
 export function makeH3Builder(scopeGeometry: Polygon | MultiPolygon): KindBuilder<H3Params> {
   return async (ctx) => {
-    const { params } = ctx
+    const { params, trx } = ctx
     ctx.progress({ phase: 'h3 cells' })
-    const ids = h3CellsOf(scopeGeometry, params.resolution, params.containment)
-    for (let start = 0; start < ids.length; start += BATCH) {
-      const batch = ids.slice(start, start + BATCH)
-      const centres = batch.map((h) => cellToLatLng(h))
-      await ctx.trx.raw(DRAFTS, {
-        scope: ctx.scope.id, clip: params.clip, code: batch,
-        geom: batch.map((h) => JSON.stringify({ type: 'Polygon', coordinates: [cellToBoundary(h, true)] })),
+    const rows = (await trx.raw(OUTLINES, { scope: ctx.scope.id, srid: ctx.crs.epsg })).rows as Array<{ unit_id: number; outline: string }>
+    const scope = rows.filter((r) => r.unit_id === 0).map((r) => outlineOf(JSON.parse(r.outline) as Outline))
+    const units = rows.filter((r) => r.unit_id > 0)
+    const ids = h3Candidates(scopeGeometry, params.resolution)
+    const split = splitH3Cells(
+      ids, new RingIndex(scope), new RingIndex(units.map((u) => outlineOf(JSON.parse(u.outline) as Outline)), units.map((u) => u.unit_id)),
+      projector(ctx.crs.epsg), params.containment)
+    for (let a = 0; a < split.postgis.length; a += BATCH) {
+      const batch = split.postgis.slice(a, a + BATCH)
+      const centres = batch.map((i) => cellToLatLng(ids[i]))
+      await trx.raw(DRAFTS, {
+        scope: ctx.scope.id, clip: params.clip, center: params.containment === 'center', code: batch.map((i) => ids[i]),
+        geom: batch.map((i) => ringEwkbHex(split.lon, split.lat, split.start[i], split.start[i + 1], 4326)),
         lon: centres.map((c) => c[1]), lat: centres.map((c) => c[0]),
       })
-      ctx.progress({ phase: 'h3 cells', done: Math.min(ids.length, start + BATCH), total: ids.length })
     }
-    const nominal = ids.length ? cellArea(ids[0], UNITS.m2) : undefined
+    ctx.progress({ phase: 'h3 cells', done: ids.length, total: ids.length })
+    // the nominal area (and so the coding rows' height) of the lowest index drawn, as the sorted
+    // cover gave it before cells were split between TypeScript and PostGIS
+    const [{ first }] = (await trx.raw('SELECT min(code) AS first FROM layout_drafts')).rows as Array<{ first: string | null }>
+    let lowest = first
+    for (const c of split.ready.code) if (lowest === null || c < lowest) lowest = c
+    const nominal = lowest ? cellArea(lowest, UNITS.m2) : undefined
     if (!params.clip && params.containment === 'overlap') ctx.warn('unclipped cells with containment "overlap" reach beyond the scope: their union is larger than it')
     if (params.containment === 'center' && params.clip) ctx.warn('containment "center" leaves the scope\'s edges uncovered where a cell\'s centre lies outside')
-    return { targetAreaM2: nominal, rowHeightM: nominal ? Math.sqrt(nominal) : undefined }
+    return { targetAreaM2: nominal, rowHeightM: nominal ? Math.sqrt(nominal) : undefined, ready: split.ready }
   }
 }
