@@ -58,7 +58,10 @@ const KINDS: LayoutKind[] = ['square', 'h3', 'street']
 /** "12,345 m²" or "1.2 km²" for an area in m². */
 export function formatArea(m2: number, lang = getLang()): string {
   if (!Number.isFinite(m2)) return '—'
-  return m2 >= 1_000_000 ? t('planner.km2', { n: formatNumber(Math.round(m2 / 10_000) / 100, lang) }, lang) : t('hotspots.areaM2', { n: formatNumber(Math.round(m2), lang) }, lang)
+  if (m2 >= 1_000_000) return t('planner.km2', { n: formatNumber(Math.round(m2 / 10_000) / 100, lang) }, lang)
+  // a clipped edge cell can be a sliver of under a square metre: never print it as 0 m²
+  const n = m2 >= 10 || m2 === 0 ? Math.round(m2) : Number(m2.toPrecision(2))
+  return t('hotspots.areaM2', { n: formatNumber(n, lang) }, lang)
 }
 
 export class PlannerPanel {
