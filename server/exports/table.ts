@@ -21,6 +21,6 @@ export interface ExportTable {
 }
 
 /** Export formats. */
-export type ExportFormat = 'geojson' | 'csv' | 'shapefile'
+export type ExportFormat = 'geojson' | 'csv' | 'shapefile' | 'gpkg'
 
-export const EXPORT_FORMATS: ExportFormat[] = ['geojson', 'csv', 'shapefile']
+export const EXPORT_FORMATS: ExportFormat[] = ['geojson', 'csv', 'shapefile', 'gpkg']

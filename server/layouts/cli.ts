@@ -1,7 +1,7 @@
 /**
  * npm run wangge -- grid create --kind square --scope 330198 [--target-area 10000]
  * npm run wangge -- grid create --kind h3 --scope 330198 --resolution 11 --containment center --no-clip
- * npm run wangge -- grid list | show ID | export ID --format shapefile --out cells.zip | compare A B | delete ID
+ * npm run wangge -- grid list | show ID | export ID --format shapefile --out cells.zip (geojson, csv, shapefile, gpkg) | compare A B | delete ID
  */
 import { writeFileSync } from 'node:fs'
 import { Option, type Command } from 'commander'

@@ -48,7 +48,7 @@ export async function layoutRoutes(app: App, ctx: AppContext): Promise<void> {
 
   app.get('/api/layouts/:id/export', {
     schema: {
-      tags: ['layouts'], summary: 'Download the cells: GeoJSON, CSV (WKT) or zipped Shapefile (.prj, UTF-8 .cpg)',
+      tags: ['layouts'], summary: 'Download the cells: GeoJSON, CSV (WKT), zipped Shapefile (.prj, UTF-8 .cpg) or GeoPackage (format=gpkg)',
       params: Id,
       querystring: Type.Object({ format: Type.Union(EXPORT_FORMATS.map((f) => Type.Literal(f)), { default: 'geojson' }) }),
       response: { 200: Type.Unknown(), 404: Problem },

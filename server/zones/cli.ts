@@ -5,7 +5,7 @@
  *   npm run wangge -- zones list [--layout 1]
  *   npm run wangge -- zones show 3
  *   npm run wangge -- zones compare 1 3
- *   npm run wangge -- zones export 3 --format shapefile --out zones.zip   (geojson, shapefile, csv, html)
+ *   npm run wangge -- zones export 3 --format shapefile --out zones.zip   (geojson, shapefile, csv, gpkg, html)
  */
 import { writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -96,7 +96,7 @@ export function zoneCommands(program: Command): void {
     .action(async (a: string, b: string) => withDb(async (db) => print(await compareZonings(db, int(a), int(b)))))
 
   zones.command('export <id>').description('write the zones as GeoJSON, zipped Shapefile, CSV (WKT) or the printable HTML summary')
-    .addOption(new Option('--format <f>').choices(['geojson', 'shapefile', 'csv', 'html']).default('geojson'))
+    .addOption(new Option('--format <f>').choices(['geojson', 'shapefile', 'csv', 'gpkg', 'html']).default('geojson'))
     .requiredOption('--out <file>', 'output file')
     .action(async (id: string, o) => withDb(async (db) => {
       if (o.format === 'html') writeFileSync(o.out, await zoningSummary(db, int(id)))

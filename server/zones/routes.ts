@@ -65,10 +65,10 @@ export async function zoneRoutes(app: App, ctx: AppContext): Promise<void> {
     },
   }, async (req) => getZoning(ctx.db, req.params.id))
 
-  for (const [suffix, format] of [['geojson', 'geojson'], ['shp.zip', 'shapefile'], ['csv', 'csv']] as const) {
+  for (const [suffix, format] of [['geojson', 'geojson'], ['shp.zip', 'shapefile'], ['csv', 'csv'], ['gpkg', 'gpkg']] as const) {
     app.get(`/api/zones/:id.${suffix}`, {
       schema: {
-        tags: ['zones'], summary: `The zones dissolved into one polygon each with code, community, worker, cells, cases and workload (${format === 'shapefile' ? 'zipped Shapefile with .prj and .cpg' : format === 'csv' ? 'CSV with WKT' : 'GeoJSON'}, WGS84)`,
+        tags: ['zones'], summary: `The zones dissolved into one polygon each with code, community, worker, cells, cases and workload (${format === 'shapefile' ? 'zipped Shapefile with .prj and .cpg' : format === 'csv' ? 'CSV with WKT' : format === 'gpkg' ? 'GeoPackage' : 'GeoJSON'}, WGS84)`,
         params: Id,
         response: { 200: Type.Unknown(), 400: Problem, 404: Problem },
       },
