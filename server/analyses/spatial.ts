@@ -9,6 +9,7 @@ import type { Csr } from '../shared/csr'
 import { chooseMetricCrs, projector, type Projector } from '../shared/coords'
 import { AppError, BadParameter } from '../shared/errors'
 import type { Database } from '../db/connect'
+import type { ProgressFn } from '../jobs/jobs'
 import type { RunContext } from './kind'
 import { countCasesPerCell, loadCellOutlines, loadCells, type CellSet, type LayoutInfo } from './repository'
 
@@ -153,6 +154,22 @@ export async function cellValues(ctx: RunContext, value: 'count' | 'per_km2', mi
   const { proj, reason } = metricProjector(layout, cells.lon, cells.lat)
   const { x, y } = proj.forward(cells.lon, cells.lat)
   return { layout, cells, counts, values, assigned, x, y, proj, crsReason: reason }
+}
+
+/**
+ * The start of every cell-value statistic (Gi*, local Moran): the layout's cells with their values,
+ * then the weights the request describes, with progress between the two.
+ */
+export async function cellValuesWithWeights(
+  ctx: RunContext,
+  p: WeightsSpec & { value: 'count' | 'per_km2' },
+  progress: ProgressFn,
+): Promise<{ cv: CellValues } & BuiltWeights> {
+  progress({ phase: 'cells' })
+  const cv = await cellValues(ctx, p.value)
+  progress({ phase: 'weights' })
+  const built = await cellWeights(ctx.db, cv.layout, cv.cells.code, cv.x, cv.y, p, cv.proj)
+  return { cv, ...built }
 }
 
 export function requireLayout(ctx: RunContext): LayoutInfo {

@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import { DEFAULT_PERMUTATIONS } from '../../hotspots/core/crand'
 import { giBin, giStar, GI_BIN_ALPHA } from '../../hotspots/core/gi-star'
 import type { AnalysisKind } from '../kind'
-import { cellValues, cellWeights, round, ValueParam, WeightsParams } from '../spatial'
+import { cellValuesWithWeights, round, ValueParam, WeightsParams } from '../spatial'
 
 const Params = Type.Object({
   ...WeightsParams,
@@ -32,10 +32,7 @@ export const giStarKind: AnalysisKind<typeof Params> = {
   layout: 'required',
   params: Params,
   async run(ctx, p, progress) {
-    progress({ phase: 'cells' })
-    const cv = await cellValues(ctx, p.value)
-    progress({ phase: 'weights' })
-    const { w, report } = await cellWeights(ctx.db, cv.layout, cv.cells.code, cv.x, cv.y, p, cv.proj)
+    const { cv, w, report } = await cellValuesWithWeights(ctx, p, progress)
     progress({ phase: 'gi*' })
     const gi = giStar(cv.values, w, { permutations: p.permutations, seed: p.seed })
     const bins = giBin(gi.z, gi.p_two, { fdr: p.fdr })

@@ -9,7 +9,7 @@ import { DEFAULT_PERMUTATIONS } from '../../hotspots/core/crand'
 import { bhCriticalP } from '../../hotspots/core/fdr'
 import { globalMoran, localMoran } from '../../hotspots/core/moran'
 import type { AnalysisKind } from '../kind'
-import { cellValues, cellWeights, round, ValueParam, WeightsParams } from '../spatial'
+import { cellValuesWithWeights, round, ValueParam, WeightsParams } from '../spatial'
 
 const Params = Type.Object({
   ...WeightsParams,
@@ -30,10 +30,7 @@ export const localMoranKind: AnalysisKind<typeof Params> = {
   layout: 'required',
   params: Params,
   async run(ctx, p, progress) {
-    progress({ phase: 'cells' })
-    const cv = await cellValues(ctx, p.value)
-    progress({ phase: 'weights' })
-    const { w, report } = await cellWeights(ctx.db, cv.layout, cv.cells.code, cv.x, cv.y, p, cv.proj)
+    const { cv, w, report } = await cellValuesWithWeights(ctx, p, progress)
     progress({ phase: 'moran' })
     const lm = localMoran(cv.values, w, { permutations: p.permutations, seed: p.seed })
     const global = globalMoran(cv.values, w)
