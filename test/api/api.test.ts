@@ -5,35 +5,11 @@ import type { Database } from '../../server/db/connect'
 import type { App } from '../../server/http/context'
 import { JobRegistry } from '../../server/jobs/jobs'
 import { openTestDatabase } from '../helpers/db'
+import { multipart, settled } from '../helpers/http'
 import { tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
 
 let db: Database
 let app: App
-
-/** A multipart/form-data body with one file part and text fields. */
-function multipart(file: { name: string; content: string | Buffer }, fields: Record<string, string> = {}) {
-  const boundary = '----wangge-test-boundary'
-  const parts: Buffer[] = []
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
-  }
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`))
-  parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content))
-  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`))
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
-
-/** The result of a job-backed request: immediate (201) or polled from /api/jobs/:id after a 202. */
-async function settled(res: { statusCode: number; json(): any }): Promise<{ statusCode: number; body: any }> {
-  if (res.statusCode !== 202) return { statusCode: res.statusCode, body: res.json() }
-  const id = res.json().id
-  for (;;) {
-    const job = (await app.inject({ url: `/api/jobs/${id}` })).json()
-    if (job.status === 'done') return { statusCode: 201, body: job.result }
-    if (job.status === 'failed') return { statusCode: 422, body: job.error }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 beforeAll(async () => {
   db = await openTestDatabase()
@@ -55,7 +31,7 @@ describe('HTTP API', () => {
   })
 
   test('districts and cases import over multipart; listings, GeoJSON, summary and time series', async () => {
-    const d = await settled(await app.inject({ method: 'POST', url: '/api/districts/import', ...multipart({ name: 'tiny.geojson', content: tinyDistrictGeoJson() }) }))
+    const d = await settled(app, await app.inject({ method: 'POST', url: '/api/districts/import', ...multipart({ name: 'tiny.geojson', content: tinyDistrictGeoJson() }) }))
     expect(d.statusCode).toBe(201)
     expect(d.body.counts).toMatchObject({ district: 1, street: 1, community: 2 })
 
@@ -64,7 +40,7 @@ describe('HTTP API', () => {
       '2,2025-05-08 18:00,0401,12345,,120.165,30.265',
       '3,2025-05-09 18:00,0201,巡查,,120.165,30.266',
       '4,2025-05-09 18:00,bogus,巡查,,120.165,30.266'].join('\n')
-    const c = await settled(await app.inject({ method: 'POST', url: '/api/cases/import', ...multipart({ name: 'c.csv', content: csv }, { mapping: JSON.stringify({ dataset: 'api' }) }) }))
+    const c = await settled(app, await app.inject({ method: 'POST', url: '/api/cases/import', ...multipart({ name: 'c.csv', content: csv }, { mapping: JSON.stringify({ dataset: 'api' }) }) }))
     expect(c.statusCode).toBe(201)
     const report = c.body
     expect(report.counts).toMatchObject({ rows: 4, inserted: 3, rejected: 1 })
@@ -109,7 +85,7 @@ describe('HTTP API', () => {
     expect(missing.statusCode).toBe(404)
     expect(missing.json().code).toBe('WG_NOT_FOUND')
     const bin = await app.inject({ method: 'POST', url: '/api/cases/import', ...multipart({ name: 'x.csv', content: readFileSync(process.execPath).subarray(0, 4096) }) })
-    const binResult = await settled(bin)
+    const binResult = await settled(app, bin)
     expect(binResult.body.code).toBe('WG_NOT_TEXT')
     if (bin.statusCode !== 202) expect(bin.statusCode).toBe(415)
     const noFile = await app.inject({ method: 'POST', url: '/api/cases/import', payload: { a: 1 } })

@@ -5,6 +5,7 @@ import type { App } from '../../server/http/context'
 import { JobRegistry } from '../../server/jobs/jobs'
 import { decodeTripWkb, encodeTripWkb } from '../../server/patrol/trip-wkb'
 import { openTestDatabase } from '../helpers/db'
+import { multipart, settled } from '../helpers/http'
 import { tempFile, TINY, tinyDistrictGeoJson } from '../helpers/tiny-city'
 import { importDistricts } from '../../server/districts/import'
 import { importBasemap } from '../../server/basemap/import'
@@ -21,27 +22,6 @@ let layout: number
 
 const STEP = 0.0025
 const MID_LAT = 30.265
-
-function multipart(file: { name: string; content: string | Buffer }, fields: Record<string, string> = {}) {
-  const boundary = '----wangge-patrol-boundary'
-  const parts: Buffer[] = []
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`))
-  parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content))
-  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`))
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
-
-async function settled(res: { statusCode: number; json(): any }): Promise<{ statusCode: number; body: any }> {
-  if (res.statusCode !== 202) return { statusCode: res.statusCode, body: res.json() }
-  const id = res.json().id
-  for (;;) {
-    const job = (await app.inject({ url: `/api/jobs/${id}` })).json()
-    if (job.status === 'done') return { statusCode: 201, body: job.result }
-    if (job.status === 'failed') return { statusCode: 422, body: job.error }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 function streetGrid(): string {
   const features: object[] = []
@@ -129,7 +109,7 @@ describe('patrol API', () => {
 
   test('track import cleans, reports what was dropped and why, and stores trips; a second import changes nothing', async () => {
     const { csv, fixes } = walkCsv()
-    const first = await settled(await app.inject({ method: 'POST', url: '/api/patrol/tracks/import', ...multipart({ name: 'walk.csv', content: csv }) }))
+    const first = await settled(app, await app.inject({ method: 'POST', url: '/api/patrol/tracks/import', ...multipart({ name: 'walk.csv', content: csv }) }))
     expect(first.statusCode).toBe(201)
     expect(first.body.counts).toMatchObject({ fixes, trips: 1, workers: 1, worker_days: 1, trips_replaced: 0 })
     expect(first.body.counts.dropped).toMatchObject({ exactDuplicate: 1, speed: 1, outsideDistrict: 1 })
@@ -140,7 +120,7 @@ describe('patrol API', () => {
     expect(stored).toHaveLength(1)
     expect(stored[0].fixes).toBe(first.body.counts.kept)
     expect(stored[0].n).toBe(first.body.counts.kept)
-    const again = await settled(await app.inject({ method: 'POST', url: '/api/patrol/tracks/import', ...multipart({ name: 'walk.csv', content: csv }) }))
+    const again = await settled(app, await app.inject({ method: 'POST', url: '/api/patrol/tracks/import', ...multipart({ name: 'walk.csv', content: csv }) }))
     expect(again.body.counts).toMatchObject({ trips: 1, trips_replaced: 1 })
     expect(await db.knex('patrol_trips').count({ n: '*' })).toEqual([{ n: 1 }])
     const record = await db.knex('imports').where({ id: again.body.import_id }).first()
@@ -149,7 +129,7 @@ describe('patrol API', () => {
   })
 
   test('a bad value fails the import naming its row, and nothing is stored', async () => {
-    const res = await settled(await app.inject({
+    const res = await settled(app, await app.inject({
       method: 'POST', url: '/api/patrol/tracks/import',
       ...multipart({ name: 'bad.csv', content: 'worker,time,lon,lat\nW2,2025-06-03T09:00:00+08:00,120.16,30.265\nW2,2025-06-03T09:00:10+08:00,120.16,north\n' }),
     }))
@@ -183,7 +163,7 @@ describe('patrol API', () => {
   })
 
   test('street graph: one main network and the lane reported as a disconnected piece', async () => {
-    const res = await settled(await app.inject({ method: 'POST', url: '/api/patrol/graph' }))
+    const res = await settled(app, await app.inject({ method: 'POST', url: '/api/patrol/graph' }))
     expect(res.statusCode).toBe(200)
     const lines = await db.knex('streets').count({ n: '*' })
     expect(res.body).toMatchObject({ network: 'default', streets: Number(lines[0].n), components: 2 })
@@ -200,7 +180,7 @@ describe('patrol API', () => {
   })
 
   test('coverage: the walked cells are visited, as PostGIS finds them within 10 m of the trip', async () => {
-    const res = await settled(await app.inject({ url: `/api/patrol/coverage?layout=${layout}&from=2025-06-01&to=2025-06-02&cells=true` }))
+    const res = await settled(app, await app.inject({ url: `/api/patrol/coverage?layout=${layout}&from=2025-06-01&to=2025-06-02&cells=true` }))
     expect([200, 201]).toContain(res.statusCode) // 201: answered through the job after a 202
     const body = res.body
     const { rows } = await db.knex.raw(
@@ -225,7 +205,7 @@ describe('patrol API', () => {
   test('plan: every cell covered by its grid\'s worker, priority cells dwelt at; GPX, GeoJSON and the route sheet', async () => {
     const cells = await db.knex('cells').where({ layout_id: layout }).orderBy('idx').select('code')
     const priorities = Object.fromEntries(cells.map((c: any, i: number) => [c.code, i % 5 === 0 ? 3 + i : 0]))
-    const res = await settled(await app.inject({
+    const res = await settled(app, await app.inject({
       method: 'POST', url: '/api/patrol/plans',
       payload: { layout, day: '2025-06-02', priorities, hot_share: 0.2, max_iterations: 200, time_budget_ms: 60_000 },
     }))

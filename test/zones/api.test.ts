@@ -7,34 +7,13 @@ import type { App } from '../../server/http/context'
 import { JobRegistry } from '../../server/jobs/jobs'
 import { loadCellGraph } from '../../server/zones/service'
 import { openTestDatabase } from '../helpers/db'
+import { multipart, settled } from '../helpers/http'
 import { TINY, tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
 import { buildSquareLayout } from './square-layout'
 
 let db: Database
 let app: App
 let layout: number
-
-function multipart(file: { name: string; content: string }, fields: Record<string, string>) {
-  const boundary = '----wangge-zones-boundary'
-  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
-  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n${file.content}\r\n--${boundary}--\r\n`)
-  return { payload: Buffer.from(parts.join('')), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
-
-/** A job-backed answer: immediate, or polled from /api/jobs/:id after a 202 (progress seen on the way). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are free-form JSON here
-async function settled(res: { statusCode: number; json(): any }): Promise<{ statusCode: number; body: any; phases: string[] }> {
-  const phases: string[] = []
-  if (res.statusCode !== 202) return { statusCode: res.statusCode, body: res.json(), phases }
-  const id = res.json().id
-  for (;;) {
-    const job = (await app.inject({ url: `/api/jobs/${id}` })).json()
-    phases.push(job.progress.phase)
-    if (job.status === 'done') return { statusCode: 201, body: job.result, phases }
-    if (job.status === 'failed') return { statusCode: 422, body: job.error, phases }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 beforeAll(async () => {
   db = await openTestDatabase()
@@ -58,7 +37,7 @@ describe('responsibility grids over HTTP', () => {
   test('POST /api/zones runs as a job with progress while the server keeps answering', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/zones', payload: { layout_id: layout, k: 4, time_budget_s: 3, name: '四网格' } })
     expect(res.statusCode).toBe(202)
-    const r = await settled(res)
+    const r = await settled(app, res)
     expect(r.statusCode).toBe(201)
     expect(r.phases).toContain('search')
     proposal = r.body.id
@@ -69,7 +48,7 @@ describe('responsibility grids over HTTP', () => {
   test('current grids import over multipart; list, one zoning, comparison', async () => {
     const g = await loadCellGraph(db, layout)
     const csv = ['cell_code,code,worker_id', ...g.codes.map((c, i) => `${c},${g.lon[i] < TINY.mid ? 'W' : 'E'},${g.lon[i] < TINY.mid ? 'W01' : 'W02'}`)].join('\n')
-    const res = await settled(await app.inject({ method: 'POST', url: '/api/zones/current/import', ...multipart({ name: 'grids.csv', content: csv }, { options: JSON.stringify({ layout_id: layout }) }) }))
+    const res = await settled(app, await app.inject({ method: 'POST', url: '/api/zones/current/import', ...multipart({ name: 'grids.csv', content: csv }, { options: JSON.stringify({ layout_id: layout }) }) }))
     expect(res.statusCode).toBe(201)
     current = res.body.zoning.id
     expect(res.body.grids).toBe(2)
@@ -122,7 +101,7 @@ describe('responsibility grids over HTTP', () => {
   })
 
   test('errors are problems that say what failed and where', async () => {
-    const tooMany = await settled(await app.inject({ method: 'POST', url: '/api/zones', payload: { layout_id: layout, k: 10_000 } }))
+    const tooMany = await settled(app, await app.inject({ method: 'POST', url: '/api/zones', payload: { layout_id: layout, k: 10_000 } }))
     expect(tooMany.statusCode).toBe(422)
     expect(tooMany.body.code).toBe('WG_ZONING_INFEASIBLE')
     expect(tooMany.body.detail ?? tooMany.body.message).toMatch(/only \d+ cells/)
