@@ -18,6 +18,21 @@ describe('timeParser', () => {
     expect(ny('01/11/2015 12:19:31 AM')).toBe(Date.parse('2015-01-11T05:19:31Z')) // EST, midnight hour
     expect(ny('07/04/2015 01:05:00 PM')).toBe(Date.parse('2015-07-04T17:05:00Z')) // EDT
   })
+  test('plain shapes (read without a regular expression) and their variants give the same instants', () => {
+    const ny = timeParser('auto', 'America/New_York')
+    const at = Date.parse('2015-01-11T05:19:31Z')
+    for (const t of ['01/11/2015 12:19:31 AM', '1/11/2015 12:19:31 am', '01/11/2015  12:19:31AM', '01/11/2015\t12:19:31 AM',
+      '2015-01-11 00:19:31', '2015/1/11T00:19:31', '2015.01.11 0:19:31', '2015-01-11 00:19:31.000', '2015-01-11T05:19:31Z']) {
+      expect([t, ny(t)]).toEqual([t, at])
+    }
+    expect(ny('01/11/2015')).toBe(Date.parse('2015-01-11T05:00:00Z'))
+    expect(ny('2015-01-11')).toBe(Date.parse('2015-01-11T05:00:00Z'))
+    expect(ny('01/11/2015 12:19 PM')).toBe(Date.parse('2015-01-11T17:19:00Z'))
+    for (const bad of ['01/11/2015 13:19:31 PM', '01/11/20155', '001/11/2015', '2015-01-11 24:00', '2015-01-11 00:19:3',
+      '2015-01-11 00:19:31 XM', '01/11/2015 12:19:31 AMX', '20150-01-11', '2015-1-1-1']) {
+      expect([bad, ny(bad)]).toEqual([bad, null])
+    }
+  })
   test('invalid dates are rejected, not rolled over', () => {
     expect(sh('2025-02-30 10:00')).toBeNull()
     expect(sh('2025-13-01')).toBeNull()

@@ -37,6 +37,8 @@ export interface ParseContext {
   /** external category names that had no mapping, with their row counts */
   unmapped: Map<string, number>
   onRow?: (rowsRead: number) => void
+  /** called after each chunk of a CSV (~1 MB) with the rows accepted so far, to pass them on while reading */
+  onChunk?: (accepted: ParsedCases) => void
 }
 
 const DELIMITERS = [',', ';', '\t', '|']
@@ -258,6 +260,7 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
       chunk(results, parser) {
         try {
           for (const record of results.data) onRecord(record)
+          ctx.onChunk?.(reader.out)
         } catch (err) {
           failed = err
           parser.abort()

@@ -2,14 +2,14 @@ import { extname } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import type { PoolClient } from 'pg'
 import type { Database } from '../../db/connect'
-import { declaredToWgs84, describeArea, parseDeclaredCrs, plausiblePosition } from '../../imports/crs'
+import { declaredToWgs84, describeArea, parseDeclaredCrs, plausiblePosition, type DeclaredCrs } from '../../imports/crs'
 import { ImportReport, type RowError } from '../../imports/report'
 import { recordImportDone, recordImportFailed } from '../../imports/record'
 import { openTextFile } from '../../imports/text-file'
 import { assertTimeZone } from '../../imports/time'
 import { AppError } from '../../shared/errors'
 import type { ProgressFn } from '../../jobs/jobs'
-import { loadCases } from './load'
+import { beginLoad, copyStager, finishLoad, loadCases, rollbackLoad, type CopyStager, type LoadOptions, type LoadOutcome } from './load'
 import type { CaseImportMapping } from './mapping'
 import { parseCaseCsv, parseCaseGeoJson, type CategoryResolver, type ParsedCases } from './parse'
 
@@ -65,15 +65,47 @@ async function categoryResolver(db: Database, mapping: CaseImportMapping, mappin
   return (name) => byName.get(name) ?? byName.get(name.toLowerCase())
 }
 
-function keepRows(p: ParsedCases, keep: (i: number) => boolean): ParsedCases {
-  const idx: number[] = []
-  for (let i = 0; i < p.rowNo.length; i++) if (keep(i)) idx.push(i)
+function keepRows(p: ParsedCases, idx: number[]): ParsedCases {
+  if (idx.length === p.rowNo.length) return p
   const pick = <T>(a: T[]) => idx.map((i) => a[i])
   return {
     rowNo: pick(p.rowNo), externalId: pick(p.externalId), category: pick(p.category), source: pick(p.source),
     status: pick(p.status), reportedAt: pick(p.reportedAt), dispatchedAt: pick(p.dispatchedAt), dueAt: pick(p.dueAt),
     closedAt: pick(p.closedAt), address: pick(p.address), x: pick(p.x), y: pick(p.y), attrs: pick(p.attrs),
     coordinateColumns: p.coordinateColumns,
+  }
+}
+
+type Pool = { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<void> }
+
+/**
+ * Converts parsed rows to WGS84 as they arrive (a chunk at a time) and keeps those at a plausible
+ * position, handing each kept row to `onKept`. Rows of a projected CRS that convert to no
+ * plausible place are listed in `implausible` and reported after reading, as one pass would.
+ */
+function positionConverter(crs: DeclaredCrs, onKept?: (p: ParsedCases, i: number, lon: number, lat: number) => void) {
+  const kept: number[] = []
+  const lons: number[] = []
+  const lats: number[] = []
+  const implausible: number[] = []
+  let done = 0
+  return {
+    kept, lons, lats, implausible,
+    convert(p: ParsedCases): void {
+      const from = done
+      const to = p.rowNo.length
+      if (to === from) return
+      const { lon, lat } = declaredToWgs84(crs, Float64Array.from(p.x.slice(from, to)), Float64Array.from(p.y.slice(from, to)))
+      for (let k = 0; k < to - from; k++) {
+        const i = from + k
+        if (crs.kind === 'projected' && !plausiblePosition(crs, lon[k], lat[k])) { implausible.push(i); continue }
+        kept.push(i)
+        lons.push(lon[k])
+        lats.push(lat[k])
+        onKept?.(p, i, lon[k], lat[k])
+      }
+      done = to
+    },
   }
 }
 
@@ -105,55 +137,81 @@ export async function importCases(
   const resolveCategory = await categoryResolver(db, mapping, mapping.categoryMappingSet ?? dataset)
   const report = new ImportReport()
   const unmapped = new Map<string, number>()
-  const ctx = { mapping, resolveCategory, report, unmapped, onRow: (n: number) => progress({ phase: 'reading', done: n }) }
-
   const isJson = /\.(geo)?json$/i.test(extname(filename))
   const file = await openTextFile(path, {
     label: filename, encoding: mapping.encoding,
     expected: isJson ? 'a GeoJSON FeatureCollection of Point features' : 'a CSV (or gzipped CSV) of cases with a header line',
   })
-  const parsed = isJson || file.sample.trimStart().startsWith('{')
-    ? parseCaseGeoJson((await readFile(path)).toString('utf8'), ctx)
-    : await parseCaseCsv(file, ctx)
-  const rows = parsed.rowNo.length + report.rejectedRows
+  const geojson = isJson || file.sample.trimStart().startsWith('{')
+  const loadOpts = (importId: number): LoadOptions => ({
+    dataset, importId, declaredCrs: crs.label, districtId: opts.districtId ?? null,
+    stackedMin: mapping.stackedMin ?? 50, bulkMinRows: opts.bulkMinRows,
+    onProgress: (phase, done) => progress({ phase, done, total: positions.kept.length }),
+  })
 
-  progress({ phase: 'converting', done: 0, total: rows })
-  const { lon, lat } = declaredToWgs84(crs, Float64Array.from(parsed.x), Float64Array.from(parsed.y))
-  let accepted = parsed
-  let keptLon = lon
-  let keptLat = lat
-  if (crs.kind === 'projected') {
-    const good = lon.map((v, i) => (plausiblePosition(crs, v, lat[i]) ? 1 : 0))
-    const ok = (i: number) => good[i] === 1
-    const where = crs.area ? ` (its area of use is ${describeArea(crs.area)})` : ''
-    for (let i = 0; i < parsed.rowNo.length; i++) {
-      if (!ok(i)) {
-        report.reject(parsed.rowNo[i], parsed.coordinateColumns, `${parsed.x[i]} ${parsed.y[i]}`, 'WG_COORDINATES_OUT_OF_RANGE',
-          `not a position in ${crs.label}${where}; check the declared CRS and the x/y columns`)
-      }
-    }
-    accepted = keepRows(parsed, ok)
-    keptLon = lon.filter((_, i) => ok(i))
-    keptLat = lat.filter((_, i) => ok(i))
-  }
-
-  const [{ id: importId }] = await db.knex('imports')
-    .insert({ kind: 'cases', filename, dataset, options: JSON.stringify(mapping) }).returning('id')
+  // On a real server a CSV streams into staging while it is read (the server stores one chunk while
+  // Node parses the next), inside the import's transaction on a connection of its own. The embedded
+  // database runs in this thread, so there is nothing to overlap: it stages after reading.
+  const pool = db.knex.client as Pool
+  const streaming = db.kind === 'postgres' && !geojson
+  const conn = streaming ? await pool.acquireConnection() : undefined
+  let stager: CopyStager | undefined
+  let outcome: LoadOutcome
+  let importId: number
+  let positions: ReturnType<typeof positionConverter>
+  let parsed: ParsedCases
   try {
-    const pool = db.knex.client as { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<void> }
-    const conn = await pool.acquireConnection()
-    const outcome = await loadCases(conn, db.kind, accepted, keptLon, keptLat, {
-      dataset, importId, declaredCrs: crs.label, districtId: opts.districtId ?? null,
-      stackedMin: mapping.stackedMin ?? 50, bulkMinRows: opts.bulkMinRows,
-      onProgress: (phase, done) => progress({ phase, done, total: accepted.rowNo.length }),
-    }).finally(() => pool.releaseConnection(conn))
+    if (conn) {
+      await beginLoad(conn)
+      stager = copyStager(conn)
+    }
+    const keep = stager
+    positions = positionConverter(crs, keep ? (p, i, lon, lat) => keep.add(p, i, lon, lat) : undefined)
+    const ctx = {
+      mapping, resolveCategory, report, unmapped,
+      onRow: (n: number) => progress({ phase: 'reading', done: n }),
+      onChunk: keep ? (p: ParsedCases) => { positions.convert(p); keep.flush() } : undefined,
+    }
+    parsed = geojson
+      ? parseCaseGeoJson((await readFile(path)).toString('utf8'), ctx)
+      : await parseCaseCsv(file, ctx)
+    progress({ phase: 'converting', done: 0, total: parsed.rowNo.length + report.rejectedRows })
+    positions.convert(parsed)
+    if (stager) {
+      progress({ phase: 'staging', done: 0, total: positions.kept.length })
+      await stager.end()
+    }
+    const where = crs.kind === 'projected' && crs.area ? ` (its area of use is ${describeArea(crs.area)})` : ''
+    for (const i of positions.implausible) {
+      report.reject(parsed.rowNo[i], parsed.coordinateColumns, `${parsed.x[i]} ${parsed.y[i]}`, 'WG_COORDINATES_OUT_OF_RANGE',
+        `not a position in ${crs.label}${where}; check the declared CRS and the x/y columns`)
+    }
+    importId = (await db.knex('imports')
+      .insert({ kind: 'cases', filename, dataset, options: JSON.stringify(mapping) }).returning('id'))[0].id
+  } catch (err) {
+    if (conn) {
+      await stager?.abort(err as Error)
+      await rollbackLoad(conn)
+      await pool.releaseConnection(conn)
+    }
+    throw err
+  }
+  const rows = positions.kept.length + report.rejectedRows
+  try {
+    if (conn) {
+      outcome = await finishLoad(conn, positions.kept.length, loadOpts(importId)).finally(() => pool.releaseConnection(conn))
+    } else {
+      const c = await pool.acquireConnection()
+      outcome = await loadCases(c, db.kind, keepRows(parsed, positions.kept), Float64Array.from(positions.lons),
+        Float64Array.from(positions.lats), loadOpts(importId)).finally(() => pool.releaseConnection(c))
+    }
     for (const o of outcome.outside) {
       report.reject(o.row, 'lon/lat', `${o.lon.toFixed(6)} ${o.lat.toFixed(6)}`, 'WG_OUTSIDE_DISTRICT',
         `point lies outside the district; check the coordinate system (declared ${crs.label}: WGS84, GCJ-02 or BD-09?)`)
     }
     if (!outcome.districtChecked) report.warn('No district boundary is loaded, so points were not checked against it; import districts first to catch misplaced points.')
-    if (outcome.outside.length > 0.5 * Math.max(1, accepted.rowNo.length)) {
-      report.warn(`${outcome.outside.length} of ${accepted.rowNo.length} points fall outside the district: the declared coordinate system (${crs.label}) is probably wrong.`)
+    if (outcome.outside.length > 0.5 * Math.max(1, positions.kept.length)) {
+      report.warn(`${outcome.outside.length} of ${positions.kept.length} points fall outside the district: the declared coordinate system (${crs.label}) is probably wrong.`)
     }
     for (const s of outcome.stacked) {
       report.warn(`${s.cases} cases share the coordinate ${s.lon.toFixed(6)}, ${s.lat.toFixed(6)}: flagged as stacked (a geocoder's fallback point); analyses exclude them by default.`)

@@ -11,9 +11,9 @@
 WITH up AS (
   INSERT INTO cases AS c (dataset, external_id, category_code, source, reported_at, dispatched_at, due_at, closed_at,
                           status, address, geom, declared_crs, community_id, stacked, attrs, import_id)
-  SELECT $1, s.external_id, s.category_code, s.source, s.reported_at, s.dispatched_at,
-         COALESCE(s.due_at, s.reported_at + make_interval(secs => k.deadline_hours * 3600)),
-         s.closed_at, s.status, s.address, p.geom, $2, m.community_id, st.cases IS NOT NULL,
+  SELECT $1, s.external_id, s.category_code, s.source, to_timestamp(s.reported_ms / 1000), to_timestamp(s.dispatched_ms / 1000),
+         COALESCE(to_timestamp(s.due_ms / 1000), to_timestamp(s.reported_ms / 1000) + make_interval(secs => k.deadline_hours * 3600)),
+         to_timestamp(s.closed_ms / 1000), s.status, s.address, p.geom, $2, m.community_id, st.cases IS NOT NULL,
          COALESCE(s.attrs, '{}'::jsonb), $3
   FROM case_staging s
   JOIN case_points p ON p.lon = s.lon AND p.lat = s.lat
