@@ -69,18 +69,17 @@ describe('emerging hot spot symbology', () => {
     expect(Object.keys(HATCH_MAPPING).map((k) => hatchIndex(k as never))).toEqual([1, 2, 3, 4, 5, 6])
   })
 
-  test('the binary fill carries colour, hatch and background per vertex; missing and patternless cells are clear', () => {
+  test('the binary fill carries colour and background per vertex and a hatch per part; missing and patternless cells are clear', () => {
     const fill = emergingFillData(geom, [row(0, 4), row(1, -3)])
     const v = geom.vertexCell
     const first = (cell: number) => v.indexOf(cell)
     const a = fill.attributes
-    expect(a.getFillPattern.value.length).toBe(v.length * 4)
+    expect(a.getFillPatternBackgroundColor.value.length).toBe(v.length * 4)
+    expect(fill.partHatch).toEqual(['solid', 'cross', 'solid'])
     // persistent hot: solid, the fill colour itself, no background
-    expect(a.getFillPattern.value[first(0) * 4]).toBe(0)
     expect(Array.from(a.getFillColor.value.subarray(first(0) * 4, first(0) * 4 + 4))).toEqual(emergingStyle(4)!.fill)
     expect(a.getFillPatternBackgroundColor.value[first(0) * 4 + 3]).toBe(0)
     // intensifying cold: cross-hatch in the hatch colour over the background
-    expect(a.getFillPattern.value[first(1) * 4]).toBe(hatchIndex('cross'))
     expect(Array.from(a.getFillColor.value.subarray(first(1) * 4, first(1) * 4 + 4))).toEqual(emergingStyle(-3)!.line)
     expect(Array.from(a.getFillPatternBackgroundColor.value.subarray(first(1) * 4, first(1) * 4 + 4))).toEqual(emergingStyle(-3)!.fill)
     // cell 2 is not in the result
@@ -89,11 +88,13 @@ describe('emerging hot spot symbology', () => {
 
   test('the layer gets the hatch extension and a stable id; the selected cell is outlined', () => {
     const fill = emergingFillData(geom, [row(0, 1)])
-    const [f, o] = cellsLayers({ id: EMERGING_LAYER_ID, geometry: geom, fill, line: null, visible: true, hatches: HATCH_MAPPING })
+    const [f, o] = cellsLayers({ id: EMERGING_LAYER_ID, geometry: geom, fill, line: null, visible: true, hatches: { mapping: HATCH_MAPPING, partHatch: fill.partHatch } })
     expect(f.id).toBe(EMERGING_LAYER_ID)
     expect(o.id).toBe(`${EMERGING_LAYER_ID}-outline`)
     expect(f.props.extensions.map((e) => e.constructor.name)).toContain('FillStyleExtension')
-    expect((f.props as unknown as { fillPatternSizeUnits: string }).fillPatternSizeUnits).toBe('pixels')
+    const props = f.props as unknown as { fillPatternSizeUnits: string; getFillPattern: (d: unknown, i: { index: number }) => string }
+    expect(props.fillPatternSizeUnits).toBe('pixels')
+    expect([0, 1, 2].map((index) => props.getFillPattern(null, { index }))).toEqual(['dots', 'solid', 'solid'])
     const sel = selectedCellLayer({ id: 'x', geometry: geom, cell: 1 })
     expect(sel.props.data).toHaveLength(2)
     expect(cellPolygons(geom, 1)).toEqual([[square(120.001, 30, 0.001)]])
@@ -144,6 +145,8 @@ describe('sparkline and forecast chart', () => {
     expect(out.match(/<rect /g)).toHaveLength(3) // kde: squares
     expect(out.match(/<polygon /g)).toHaveLength(2) // last-period: diamonds, none for the gap
     expect(out).toContain('stroke-dasharray="2 3"')
+    // round ticks every 20 % up to the first above the best score
+    expect(out.match(/>\d+%<\/text>/g)).toEqual(['>0%</text>', '>20%</text>', '>40%</text>', '>60%</text>'].concat(['>1%</text>', '>5%</text>', '>10%</text>']))
     expect(forecastChartSvg([], [], { width: 1, height: 1, title: '', desc: '', xLabel: String, xCaption: '', yCaption: '' })).toBe('')
   })
 

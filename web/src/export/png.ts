@@ -82,6 +82,12 @@ function drawSwatch(ctx: CanvasRenderingContext2D, item: LegendItem, x: number, 
     ctx.beginPath()
     ctx.roundRect(x + 1, y + 1, s - 2, s - 2, 2.5)
     ctx.fill()
+    // a white swatch (a class drawn clear on the map) needs its outline to be seen on the white box
+    if (/255,\s*255,\s*255/.test(color)) {
+      ctx.strokeStyle = 'rgba(31, 41, 51, 0.3)'
+      ctx.lineWidth = 1
+      ctx.stroke()
+    }
   } else if (shape === 'hex') {
     ctx.beginPath()
     for (let k = 0; k < 6; k++) {

@@ -187,10 +187,11 @@ export interface CellsLayerInput {
   /** outline table from `cellOutlineData` (shared between layers of the same layout) */
   outline?: ReturnType<typeof cellOutlineData>
   /**
-   * procedural hatches (deck.gl FillStyleExtension, sizes in screen pixels); the fill table then
-   * carries `getFillPattern` (hatch index per vertex) and `getFillPatternBackgroundColor`
+   * procedural hatches (deck.gl FillStyleExtension, sizes in screen pixels): the mapping and the
+   * hatch name of each part (a name not in the mapping draws the fill alone); the fill table then
+   * carries `getFillPatternBackgroundColor`
    */
-  hatches?: Record<string, unknown>
+  hatches?: { mapping: Record<string, unknown>; partHatch: readonly string[] }
 }
 
 const clipExtension = new ClipExtension()
@@ -199,8 +200,16 @@ const hatchExtension = new FillStyleExtension({ proceduralPattern: true })
 /** Fill and outline layers of a layout's cells. Picking answers the part; `cellOfPick` turns it into the cell. */
 export function cellsLayers(input: CellsLayerInput): [SolidPolygonLayer, PathLayer] {
   const clip = input.clip ? { extensions: [clipExtension], clipBounds: input.clip } : {}
+  const partHatch = input.hatches?.partHatch
   const hatch = input.hatches
-    ? { extensions: [...(input.clip ? [clipExtension] : []), hatchExtension], fillPatternMapping: input.hatches, fillPatternSizeUnits: 'pixels', fillPatternMask: true }
+    ? {
+        extensions: [...(input.clip ? [clipExtension] : []), hatchExtension],
+        fillPatternMapping: input.hatches.mapping,
+        fillPatternSizeUnits: 'pixels',
+        fillPatternMask: true,
+        getFillPattern: (_: unknown, { index }: { index: number }) => partHatch![index],
+        updateTriggers: { getFillPattern: partHatch },
+      }
     : {}
   const fill = new SolidPolygonLayer({
     id: input.id,

@@ -95,23 +95,29 @@ export const EMERGING_NAMES: Readonly<Record<number, { key: string; zh: string; 
 export const HATCH_MAPPING = {
   dots: { type: 'dots', radius: 1.4, gap: 2.6 },
   'sparse-dots': { type: 'dots', radius: 1.3, gap: 5 },
-  rising: { type: 'hatch', angle: 45, strokeWidth: 1.4, gap: 3.2 },
-  falling: { type: 'hatch', angle: 135, strokeWidth: 1.4, gap: 3.2 },
+  // deck.gl measures hatch angles on the map with y running south: 135° draws ↗, 45° ↘
+  rising: { type: 'hatch', angle: 135, strokeWidth: 1.4, gap: 3.2 },
+  falling: { type: 'hatch', angle: 45, strokeWidth: 1.4, gap: 3.2 },
   cross: { type: 'cross-hatch', angles: [45, 135], strokeWidth: 1, gap: 3.6 },
   level: { type: 'hatch', angle: 0, strokeWidth: 1.2, gap: 3.4 },
 } as const
 
-/** Shader index of a hatch (0 = solid). */
+/** Shader index of a hatch (0 = solid), as deck.gl packs the mapping. */
 export function hatchIndex(h: EmergingHatch): number {
   return h === 'solid' ? 0 : Object.keys(HATCH_MAPPING).indexOf(h) + 1
 }
 
-/** The binary fill of the emerging layer: the cell fill table plus hatch index and background per vertex. */
+/**
+ * The binary fill of the emerging layer: the cell fill table plus the background per vertex, and
+ * the hatch name of every part. Hatches go through an accessor, not a binary attribute: deck.gl
+ * turns names into shader indices with a transform that binary values would bypass.
+ */
 export interface EmergingFillData extends CellFillData {
   attributes: CellFillData['attributes'] & {
-    getFillPattern: { value: Float32Array; size: 4 }
     getFillPatternBackgroundColor: { value: Uint8Array; size: 4; normalized: true }
   }
+  /** hatch of each part ('solid' draws the fill colour alone) */
+  partHatch: EmergingHatch[]
 }
 
 /**
@@ -122,7 +128,7 @@ export function emergingFillData(geom: CellGeometry, rows: readonly Pick<Emergin
   const n = geom.cells
   const line = new Uint8Array(n * 4)
   const back = new Uint8Array(n * 4)
-  const hatch = new Uint8Array(n)
+  const hatch: EmergingHatch[] = new Array(n).fill('solid')
   for (const r of rows) {
     if (r.cell < 0 || r.cell >= n) continue
     const st = emergingStyle(r.category)
@@ -130,15 +136,13 @@ export function emergingFillData(geom: CellGeometry, rows: readonly Pick<Emergin
     const solid = st.hatch === 'solid'
     line.set(solid ? st.fill : st.line, r.cell * 4)
     if (!solid) back.set(st.fill, r.cell * 4)
-    hatch[r.cell] = hatchIndex(st.hatch)
+    hatch[r.cell] = st.hatch
   }
   const base = cellFillData(geom, line)
   const vc = geom.vertexCell
-  const frames = new Float32Array(vc.length * 4)
   const bg = new Uint8Array(vc.length * 4)
   for (let i = 0; i < vc.length; i++) {
     const c = vc[i]
-    frames[4 * i] = hatch[c]
     bg[4 * i] = back[4 * c]
     bg[4 * i + 1] = back[4 * c + 1]
     bg[4 * i + 2] = back[4 * c + 2]
@@ -148,9 +152,9 @@ export function emergingFillData(geom: CellGeometry, rows: readonly Pick<Emergin
     ...base,
     attributes: {
       ...base.attributes,
-      getFillPattern: { value: frames, size: 4 },
       getFillPatternBackgroundColor: { value: bg, size: 4, normalized: true },
     },
+    partHatch: Array.from(geom.partCell, (c) => hatch[c]),
   }
 }
 

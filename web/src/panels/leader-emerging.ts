@@ -5,14 +5,14 @@
  * Built once per language; `update` refreshes values in place so focus stays put.
  */
 import type { EmergingRow, EmergingTime, ForecastComparison, ForecastSummary } from '../api/analyses'
-import { formatNumber, formatPercent, getLang, t, type MessageKey } from '../i18n'
+import { formatNumber, formatPercent, getLang, t, tOr, type MessageKey } from '../i18n'
 import { EMERGING_NAMES, emergingStyle, swatchPattern } from '../layers/emerging-layer'
 import { EMERGING_STEPS, MIN_EMERGING_STEPS, type EmergingStep, type UrlState } from '../state/url-state'
 import { h, setChildren, uid } from '../ui/dom'
 import { forecastChartSvg, markerSvg, METHOD_STYLE } from '../ui/forecast-chart-svg'
 import { patternCss } from '../ui/legend-model'
 import { sparklineSvg } from '../ui/sparkline-svg'
-import type { PartState } from '../views/leader-hotspots'
+import { emergingPeriod, type PartState } from '../views/leader-hotspots'
 
 /** Cells listed as worth a look. */
 export const EMERGING_LISTED = 8
@@ -120,7 +120,7 @@ export class EmergingPanel {
     this.runBtn.disabled = p.loading
     this.status.textContent = p.loading
       ? p.fraction !== null ? `${t('hotspots.running.emerging')} ${Math.round(p.fraction * 100)}%` : t('hotspots.running.emerging')
-      : p.empty ?? (m.time ? t('emerging.axis', { steps: m.time.steps, step: t(`emerging.stepUnit.${m.time.step}` as MessageKey), from: m.time.start, to: m.time.end }) : '')
+      : p.empty ?? (m.time ? t('emerging.axis', { steps: m.time.steps, step: t(`emerging.stepUnit.${m.time.step}` as MessageKey), period: emergingPeriod(m.time) }) : '')
     this.renderDetail(m, lang)
     this.renderList(m, lang)
   }
@@ -164,7 +164,7 @@ export class EmergingPanel {
       { cases: r.series_cases, z: r.series_z, hot: r.hot_steps, cold: r.cold_steps, starts },
       {
         width: 320,
-        height: 130,
+        height: 150,
         title: t('emerging.sparkTitle', { code: r.code }),
         desc: t('emerging.sparkDesc', { step: stepWord, hot: r.n_hot, cold: r.n_cold, steps: r.series_cases.length }),
         maxLabel: (n) => t('emerging.sparkMax', { n, step: stepWord }),
@@ -196,13 +196,17 @@ export class EmergingPanel {
   }
 }
 
-/** The metrics of the table, in column order. */
-const FORECAST_COLUMNS: ReadonlyArray<{ key: keyof ForecastComparison; label: MessageKey; percent?: boolean }> = [
+/**
+ * The metrics of the table, one row each (methods are the columns: four short names fit the
+ * panel, seven metric columns do not).
+ */
+const FORECAST_METRICS: ReadonlyArray<{ key: keyof ForecastComparison; label: MessageKey; percent?: boolean }> = [
   { key: 'mean_hit_rate', label: 'forecast.col.hitRate', percent: true },
   { key: 'mean_pai', label: 'forecast.col.pai' },
   { key: 'mean_pei', label: 'forecast.col.pei' },
   { key: 'mean_pei_star', label: 'forecast.col.peiStar' },
   { key: 'mean_pai_street', label: 'forecast.col.paiStreet' },
+  { key: 'mean_pei_street', label: 'forecast.col.peiStreet' },
   { key: 'mean_pei_star_street', label: 'forecast.col.peiStarStreet' },
 ]
 
@@ -257,15 +261,16 @@ export class ForecastPanel {
       ? t('forecast.best', { method: lang === 'zh' ? bestRow.name_zh : bestRow.name_en, share: formatPercent(share, lang), hit: bestRow.mean_hit_rate === null ? '—' : formatPercent(bestRow.mean_hit_rate, lang), pai: bestRow.mean_pai.toFixed(1), windows: sum.time.windows })
       : t('forecast.noBest')
     const num = (v: number | null, percent?: boolean) => (v === null ? '—' : percent ? formatPercent(v, lang) : formatNumber(Math.round(v * 100) / 100, lang))
-    const head = h('tr', {}, h('th', { scope: 'col' }, t('forecast.col.method')), ...FORECAST_COLUMNS.map((c) => h('th', { scope: 'col', class: 'num' }, t(c.label))))
-    const body = rows.map((r, k) =>
-      h(
-        'tr',
-        { class: k === 0 ? 'fc-top' : '', 'data-method': r.method },
-        h('th', { scope: 'row', class: 'fc-method' }, this.marker(r.method), lang === 'zh' ? r.name_zh : r.name_en),
-        ...FORECAST_COLUMNS.map((c) => h('td', { class: 'num' }, num(r[c.key] as number | null, c.percent))),
-      ),
+    const shortName = (r: ForecastComparison) => tOr(`forecast.method.${r.method}`, lang === 'zh' ? r.name_zh : r.name_en)
+    const head = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('forecast.col.metric'))),
+      ...rows.map((r, k) => h('th', { scope: 'col', class: `num${k === 0 ? ' fc-top' : ''}`, 'data-method': r.method, title: lang === 'zh' ? r.name_zh : r.name_en }, h('span', { class: 'fc-head' }, this.marker(r.method), shortName(r)))),
     )
+    // street scores are absent when no streets were imported: their rows would be all dashes
+    const metrics = FORECAST_METRICS.filter((c) => rows.some((r) => r[c.key] !== null))
+    const body = metrics.map((c) => h('tr', {}, h('th', { scope: 'row' }, t(c.label)), ...rows.map((r, k) => h('td', { class: `num${k === 0 ? ' fc-top' : ''}` }, num(r[c.key] as number | null, c.percent)))))
     setChildren(this.table, h('table', { class: 'data-table fc-table' }, h('caption', { class: 'sr-only' }, t('forecast.caption', { share: formatPercent(share, lang) })), h('thead', {}, head), h('tbody', {}, ...body)))
     const names = new Map(sum.all_shares.map((r) => [r.method, lang === 'zh' ? r.name_zh : r.name_en]))
     const series = sum.chart.by_share.series.map((s) => ({ method: s.method, label: names.get(s.method) ?? s.method, y: s.hit_rate }))

@@ -60,15 +60,18 @@ export function forecastChartSvg(x: readonly number[], series: readonly Forecast
   const iw = w - pad.left - pad.right
   const ih = h - pad.top - pad.bottom
   const ys = series.flatMap((s) => s.y.filter((v): v is number => v !== null))
-  const yMax = Math.min(1, Math.max(0.1, Math.ceil(Math.max(0, ...ys) * 10) / 10))
+  // round ticks: every 20 % (every 10 % when all scores are below 40 %)
+  const tick = Math.max(0, ...ys) > 0.4 ? 0.2 : 0.1
+  const yMax = Math.min(1, Math.max(tick, Math.ceil(Math.max(0, ...ys) / tick - 1e-9) * tick))
+  const ticks = Math.round(yMax / tick)
   // x positions evenly spaced by rank: the shares span two orders of magnitude
   const px = (i: number) => pad.left + (x.length === 1 ? iw / 2 : (i / (x.length - 1)) * iw)
   const py = (v: number) => pad.top + ih - (v / yMax) * ih
   const p: string[] = []
   p.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="${id}-t ${id}-d" class="forecast-chart">`)
   p.push(`<title id="${id}-t">${esc(o.title)}</title><desc id="${id}-d">${esc(o.desc)}</desc>`)
-  for (let k = 0; k <= 4; k++) {
-    const v = (yMax * k) / 4
+  for (let k = 0; k <= ticks; k++) {
+    const v = k * tick
     p.push(`<line x1="${pad.left}" y1="${py(v).toFixed(2)}" x2="${w - pad.right}" y2="${py(v).toFixed(2)}" stroke="${k === 0 ? AXIS : GRID}" stroke-width="1"/>`)
     p.push(`<text x="${pad.left - 4}" y="${(py(v) + 3).toFixed(2)}" font-size="10" fill="${AXIS}" text-anchor="end">${Math.round(v * 100)}%</text>`)
   }

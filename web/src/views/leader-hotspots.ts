@@ -77,6 +77,11 @@ export interface HotspotContext {
   domainStart(): string | null
 }
 
+/** The period of an emerging run as read: first day – last day (the server's end is exclusive). */
+export function emergingPeriod(tm: Pick<EmergingTime, 'start' | 'end'>): string {
+  return `${tm.start} – ${addDays(tm.end, -1)}`
+}
+
 /** `date` plus `n` steps of an emerging analysis (days, weeks or months). */
 function addEmergingSteps(date: string, step: EmergingStep, n: number): string {
   return step === 'day' ? addDays(date, n) : addSteps(date, step, n)
@@ -361,7 +366,7 @@ export class LeaderHotspots {
     }
     if (g && this.emerging && on('emerging') && this.emerging.geomId === g.id) {
       if (!this.emerging.fill) this.emerging.fill = emergingFillData(g.geom, this.emerging.rows)
-      out.push(...cellsLayers({ id: EMERGING_LAYER_ID, geometry: g.geom, fill: this.emerging.fill, outline: g.outline, line: thin ? null : [255, 255, 255, 70], lineWidth: 0.5, visible: true, hatches: HATCH_MAPPING }))
+      out.push(...cellsLayers({ id: EMERGING_LAYER_ID, geometry: g.geom, fill: this.emerging.fill, outline: g.outline, line: thin ? null : [255, 255, 255, 70], lineWidth: 0.5, visible: true, hatches: { mapping: HATCH_MAPPING, partHatch: this.emerging.fill.partHatch } }))
       if (s.cell !== null && s.cell < g.geom.cells) out.push(selectedCellLayer({ id: `${EMERGING_LAYER_ID}-selected`, geometry: g.geom, cell: s.cell }))
     }
     if (this.clusters.length) {
@@ -439,7 +444,7 @@ export class LeaderHotspots {
     const step = tm ? t(`emerging.stepUnit.${tm.step}` as MessageKey, undefined, lang) : ''
     return {
       title: t('legend.emerging', undefined, lang),
-      unit: tm ? t('legend.emergingUnit', { steps: tm.steps, step, from: tm.start, to: tm.end }, lang) : undefined,
+      unit: tm ? t('legend.emergingUnit', { steps: tm.steps, step, period: emergingPeriod(tm) }, lang) : undefined,
       items: emergingLegendItems(emergingCounts(this.emerging.rows), (c) => EMERGING_NAMES[c][lang], (n) => formatNumber(n, lang)),
     }
   }
@@ -588,11 +593,14 @@ export class LeaderHotspots {
    */
   emergingHighlights(limit: number): EmergingRow[] {
     if (!this.emerging) return []
-    const rank: Record<number, number> = { 3: 0, 1: 1, 2: 2, 4: 3 }
-    return this.emerging.rows
-      .filter((r) => r.category in rank)
-      .sort((a, b) => rank[a.category] - rank[b.category] || (b.final_z ?? 0) - (a.final_z ?? 0))
-      .slice(0, limit)
+    // at most a few of each pattern first, so a city full of intensifying cells still shows its new ones
+    const order = [3, 1, 2, 4]
+    const perPattern = 3
+    const byZ = (a: EmergingRow, b: EmergingRow) => (b.final_z ?? 0) - (a.final_z ?? 0) || a.cell - b.cell
+    const groups = order.map((c) => this.emerging!.rows.filter((r) => r.category === c).sort(byZ))
+    const first = groups.flatMap((g) => g.slice(0, perPattern))
+    const rest = groups.flatMap((g) => g.slice(perPattern))
+    return [...first, ...rest].slice(0, limit)
   }
 
   /** Time axis of the emerging result shown. */

@@ -21,7 +21,7 @@ import { EmergingPanel, ForecastPanel } from '../panels/leader-emerging'
 import type { ExportLayer } from '../panels/leader'
 import type { BBox } from '../geo/geometry'
 import type { TooltipContent } from '../ui/tooltip-content'
-import { LeaderHotspots, type HotspotLayer, type KpiSort } from './leader-hotspots'
+import { emergingPeriod, LeaderHotspots, type HotspotLayer, type KpiSort } from './leader-hotspots'
 import { describeCategories, localName, type CategoryIndex, type MajorGroup } from '../state/categories'
 import type { Store } from '../state/store'
 import { addSteps, apiBound, cityDate, floorToStep, lastDay, nearestStepIndex, stepStarts, stepWindow, type Step, type TimeWindow } from '../state/time-window'
@@ -461,7 +461,7 @@ export class LeaderView {
     // the title names the top hotspot layer on the map, with its own period
     const top = (['emerging', 'clusters', 'gi', 'cells', 'density'] as const).find((id) => s.layers.includes(id) && this.hotspots.parts[id].analysis)
     const tm = this.hotspots.emergingTime
-    if (top === 'emerging' && tm) return t('export.pngTitleLayer', { layer: t('hotspots.layer.emerging'), window: `${tm.start} – ${tm.end}` })
+    if (top === 'emerging' && tm) return t('export.pngTitleLayer', { layer: t('hotspots.layer.emerging'), window: emergingPeriod(tm) })
     const w = this.window()
     const win = w ? `${w.from} – ${lastDay(w)}` : ''
     return top ? t('export.pngTitleLayer', { layer: t(`hotspots.layer.${top}`), window: win }) : t('export.pngTitle', { window: win })
