@@ -112,6 +112,7 @@ export async function runAnalysis(db: Database, req: AnalysisRequest, progress: 
   try {
     const out = await kind.run({ db, filters, layout, asOf }, parameters, report)
     await writes
+    progress({ phase: 'storing' }) // not written to the row: the row is finished next
     const table: ResultTable = { ...out.table, order: Object.keys(out.table.columns) }
     await repo.finishAnalysis(db, row.id, out.summary, table, performance.now() - t0)
   } catch (err) {

@@ -7,7 +7,7 @@ import { Type } from 'typebox'
 import { buildCube, SHANGHAI_OFFSET_MINUTES, type Cube, type CubeStep, type PartialStep } from '../trends/core/cube'
 import { BadParameter } from '../shared/errors'
 import type { RunContext } from './kind'
-import { loadCaseCells, loadCells, type CaseCells, type CellSet, type LayoutInfo } from './repository'
+import { loadCaseCellDays, loadCaseCells, loadCells, type CaseCellDays, type CaseCells, type CellSet, type LayoutInfo } from './repository'
 import { requireCases, requireLayout } from './spatial'
 
 const DAY_MS = 86_400_000
@@ -33,11 +33,19 @@ export interface TimeAxisSpec {
   utc_offset_minutes: number
 }
 
+/** Cases placed in cells: cell idx and a time per case (per-case rows or counting-only days). */
+interface PlacedCases {
+  n: number
+  cell: Int32Array
+  /** epoch ms */
+  t: Float64Array
+}
+
 /** A cube over the cells of the run's layout, with the cases and cells it came from. */
-export interface CellCube {
+export interface CellCube<C extends PlacedCases = CaseCells> {
   layout: LayoutInfo
   cells: CellSet
-  cases: CaseCells
+  cases: C
   cube: Cube
   /** start and end of the axis, epoch ms, and why they were chosen */
   start: number
@@ -100,15 +108,35 @@ export function axisSpan(t: Float64Array, spec: TimeAxisSpec): { start: number; 
 }
 
 /**
- * Loads the run's cells and filtered cases and counts them per (step, cell).
+ * Loads the run's cells and filtered cases (one row each, with position, for kinds that need the
+ * points) and counts them per (step, cell).
  * @param minSteps  fewest steps the analysis needs; fewer is a 400 saying how to get more
  */
 export async function cellCube(ctx: RunContext, spec: TimeAxisSpec, minSteps: number, why: string): Promise<CellCube> {
   const layout = requireLayout(ctx)
+  const cells = await layoutCells(ctx, layout)
+  return cubeOver(layout, cells, await loadCaseCells(ctx.db, layout.id, ctx.filters), spec, minSteps, why, ctx.filters as Record<string, unknown>)
+}
+
+/**
+ * The same cube for kinds that only count: the database sends each case's cell and local report
+ * day as two int arrays (steps are whole local days, so the cube is the same as from the exact
+ * report times), which loads several times faster than a row per case.
+ */
+export async function cellCountCube(ctx: RunContext, spec: TimeAxisSpec, minSteps: number, why: string): Promise<CellCube<CaseCellDays>> {
+  const layout = requireLayout(ctx)
+  const cells = await layoutCells(ctx, layout)
+  return cubeOver(layout, cells, await loadCaseCellDays(ctx.db, layout.id, ctx.filters, spec.utc_offset_minutes), spec, minSteps, why, ctx.filters as Record<string, unknown>)
+}
+
+async function layoutCells(ctx: RunContext, layout: LayoutInfo): Promise<CellSet> {
   const cells = await loadCells(ctx.db, layout.id)
   if (cells.n < 3) throw BadParameter('layout_id', `layout ${layout.id} has ${cells.n} cells; this analysis needs at least 3`)
-  const cases = await loadCaseCells(ctx.db, layout.id, ctx.filters)
-  requireCases(cases.n, ctx.filters as Record<string, unknown>)
+  return cells
+}
+
+function cubeOver<C extends PlacedCases>(layout: LayoutInfo, cells: CellSet, cases: C, spec: TimeAxisSpec, minSteps: number, why: string, filters: Record<string, unknown>): CellCube<C> {
+  requireCases(cases.n, filters)
   const { start, end, reason } = axisSpan(cases.t, spec)
   let cube: Cube
   try {

@@ -5,9 +5,11 @@
  * Two parts: the cores alone (500,000 cases), then the whole `emerging-hotspots` analysis kind
  * through the analyses service on the embedded database (and on DATABASE_URL when set): cells and
  * cases from PostGIS, cube, weights, Gi*, trends, the per-cell table with series and reasons, and
- * storing the result — with the time of each phase. The kind runs on KIND_CASES cases (default
- * 100,000, twice the sample city's year), because the embedded database assigns cases to cells at
- * a few tens of thousands per second; the phase figures show which part is the database's.
+ * storing the result — with the wall and CPU time of each phase and the load average. The kind
+ * runs on KIND_CASES cases (default 100,000, twice the sample city's year), because the embedded
+ * database assigns cases to cells at a few tens of thousands per second; the phase figures show
+ * which part is the database's. KIND_ONLY=1 skips the cores; KIND_REPEAT (default 3) runs of the
+ * kind, the best counts; EMERGING_REFERENCE compares with an earlier checkout (see wholeKind).
  *
  * Cases come from the shared seeded city (test/bench/points.ts); their report times drift with
  * position (early in the year in the west, late in the east) so the cube holds real diminishing and
@@ -153,30 +155,87 @@ async function seed(db: Database): Promise<number> {
   return layout
 }
 
+type RunAnalysis = typeof runAnalysis
+
+/** CPU time of this process so far, ms; the embedded database runs in this process, PostgreSQL does not. */
+function cpuMs(): number {
+  const c = process.cpuUsage()
+  return (c.user + c.system) / 1000
+}
+
+interface TimedRun {
+  wall: number
+  cpu: number
+  /** wall and CPU ms per progress phase; `start` is validation and the row insert, the last phase runs to the end */
+  phasesMs: Record<string, number>
+  phasesCpuMs: Record<string, number>
+  steps: number
+}
+
+async function timedRun(run: RunAnalysis, db: Database, request: Parameters<RunAnalysis>[1]): Promise<TimedRun> {
+  const marks: Array<{ phase: string; wall: number; cpu: number }> = [{ phase: 'start', wall: performance.now(), cpu: cpuMs() }]
+  const view = await run(db, request, (p: Progress) => {
+    if (marks.at(-1)!.phase !== p.phase) marks.push({ phase: p.phase, wall: performance.now(), cpu: cpuMs() })
+  })
+  marks.push({ phase: 'end', wall: performance.now(), cpu: cpuMs() })
+  const phasesMs: Record<string, number> = {}
+  const phasesCpuMs: Record<string, number> = {}
+  for (let i = 0; i + 1 < marks.length; i++) {
+    phasesMs[marks[i].phase] = Math.round(marks[i + 1].wall - marks[i].wall)
+    phasesCpuMs[marks[i].phase] = Math.round(marks[i + 1].cpu - marks[i].cpu)
+  }
+  return {
+    wall: marks.at(-1)!.wall - marks[0].wall, cpu: marks.at(-1)!.cpu - marks[0].cpu, phasesMs, phasesCpuMs,
+    steps: (view.summary as { time: { steps: number } }).time.steps,
+  }
+}
+
+/** Repetitions of each implementation, alternated so both see the same load; the best run counts. */
+const KIND_REPEAT = Number(process.env.KIND_REPEAT ?? 3)
+
+/**
+ * The whole kind through runAnalysis, best of KIND_REPEAT runs after a warm-up. With
+ * EMERGING_REFERENCE naming a checkout of an earlier Wangge (e.g. `git worktree add /tmp/ref <commit>`
+ * with node_modules linked), that implementation runs alternately on the same database and the
+ * ratio of its time to ours is reported (> 1: ours is faster).
+ */
 async function wholeKind(db: Database, label: string): Promise<void> {
   const layout = await seed(db)
   const end = new Date(START + WEEKS * WEEK_MS + 8 * 3_600_000).toISOString().slice(0, 10)
   const request = { kind: 'emerging-hotspots', layout_id: layout, parameters: { step: 'week', start: '2024-01-01', end, weights: 'knn', k: 8 } }
-  await runAnalysis(db, request) // warm-up: caches, JIT, the cells' index pages
+  const runners: Array<[string, RunAnalysis]> = [['current', runAnalysis]]
+  const ref = process.env.EMERGING_REFERENCE
+  if (ref) runners.push(['reference', (await import(join(ref, 'server/analyses/service.ts'))).runAnalysis as RunAnalysis])
+  const best = new Map<string, TimedRun>()
+  const bestCpu = new Map<string, number>()
+  for (const [, run] of runners) await timedRun(run, db, request) // warm-up: caches, JIT, the cells' index pages
+  for (let r = 0; r < KIND_REPEAT; r++) {
+    for (const [name, run] of runners) {
+      const t = await timedRun(run, db, request)
+      if (!best.has(name) || t.wall < best.get(name)!.wall) best.set(name, t)
+      bestCpu.set(name, Math.min(bestCpu.get(name) ?? Infinity, t.cpu))
+    }
+  }
   const load = Math.round(loadavg()[0] * 10) / 10
-  const marks: [string, number][] = []
-  const t0 = performance.now()
-  const view = await runAnalysis(db, request, (p: Progress) => {
-    if (marks.at(-1)?.[0] !== p.phase) marks.push([p.phase, performance.now()])
-  })
-  const total = performance.now() - t0
-  const phases: Record<string, number> = {}
-  marks.forEach(([phase, t], i) => { phases[phase] = Math.round((marks[i + 1]?.[1] ?? t0 + total) - t) })
-  // the last phase mark runs to the end of runAnalysis: the table is built and stored then
-  phases['trends + table + store'] = phases.trends
-  delete phases.trends
+  const ours = best.get('current')!
+  const theirs = best.get('reference')
   report({
-    bench: 'emerging', figure: `emerging-hotspots kind, 10,000 cells × ${WEEKS} weeks, ${KIND_CASES} cases (${label})`, value: Math.round(total), unit: 'ms',
-    target: `< ${TARGET_MS} ms`, pass: total < TARGET_MS, phases_ms: phases, steps: (view.summary as { time: { steps: number } }).time.steps, load,
+    bench: 'emerging', figure: `emerging-hotspots kind, 10,000 cells × ${WEEKS} weeks, ${KIND_CASES} cases (${label})`, value: Math.round(ours.wall), unit: 'ms',
+    target: `< ${TARGET_MS} ms`, pass: ours.wall < TARGET_MS, cpu_ms: Math.round(bestCpu.get('current')!),
+    cpu_note: label === 'PostgreSQL' ? 'this process only; the server\'s CPU is not counted' : 'this process, the embedded database included',
+    phases_ms: ours.phasesMs, phases_cpu_ms: ours.phasesCpuMs, steps: ours.steps, runs: KIND_REPEAT, load,
+    ...(theirs && {
+      reference: ref, ratio: Math.round((theirs.wall / ours.wall) * 100) / 100,
+      cpu_ratio: Math.round((bestCpu.get('reference')! / bestCpu.get('current')!) * 100) / 100,
+      reference_ms: Math.round(theirs.wall), reference_cpu_ms: Math.round(bestCpu.get('reference')!),
+      reference_phases_ms: theirs.phasesMs, reference_phases_cpu_ms: theirs.phasesCpuMs,
+    }),
   })
 }
 
-await main()
+const KIND_ONLY = process.env.KIND_ONLY === '1'
+
+if (!KIND_ONLY) await main()
 const dir = mkdtempSync(join(tmpdir(), 'wangge-bench-emerging-'))
 try {
   const embedded = await openDatabase({ dataDir: dir })

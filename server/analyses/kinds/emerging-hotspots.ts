@@ -15,7 +15,7 @@ import { mannKendallOf } from '../../trends/core/mann-kendall'
 import { spaceTimeGiStar } from '../../trends/core/space-time-gi'
 import type { AnalysisKind } from '../kind'
 import { cellWeights, metricProjector, round, WeightsParams } from '../spatial'
-import { cellCube, localDate, timeAxisParams } from '../time-axis'
+import { cellCountCube, localDate, timeAxisParams } from '../time-axis'
 
 /**
  * ArcGIS's rule: the 90 % history rules and the trend test say little on shorter series, so
@@ -64,7 +64,7 @@ export const emergingHotspotsKind: AnalysisKind<typeof Params> = {
   params: Params,
   async run(ctx, p, progress) {
     progress({ phase: 'cube' })
-    const cc = await cellCube(ctx, p, MIN_STEPS, 'emerging hot spot analysis')
+    const cc = await cellCountCube(ctx, p, MIN_STEPS, 'emerging hot spot analysis')
     const { cells, cube } = cc
     const n = cells.n
     const T = cube.nSteps
@@ -76,6 +76,7 @@ export const emergingHotspotsKind: AnalysisKind<typeof Params> = {
     const gi = spaceTimeGiStar(cube, w, { timeStepInterval: p.time_step_interval, fdr: p.fdr })
     progress({ phase: 'trends' })
     const em = emergingHotSpots(gi, { trendAlpha: p.trend_alpha })
+    progress({ phase: 'table' })
 
     const columns = {
       cell: new Array<number>(n), code: cells.code, category: new Array<number>(n), category_key: new Array<string>(n),
