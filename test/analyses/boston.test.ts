@@ -4,24 +4,18 @@
  * top recurring spots by DBSCAN, and the City Hall geocoder-fallback point (~17,000 cases, flagged
  * stacked on import) kept from becoming a hot spot.
  */
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { CaseImportMapping } from '../../server/cases/import/mapping'
-import { importCases } from '../../server/cases/import/service'
 import type { Database } from '../../server/db/connect'
-import { importDistricts } from '../../server/districts/import'
 import { rowsOf } from '../../server/analyses/render'
 import { getResult } from '../../server/analyses/repository'
 import type { ResultTable } from '../../server/analyses/kind'
 import { renderResult, runAnalysis } from '../../server/analyses/service'
 import { openTestDatabase } from '../helpers/db'
-import { projectRoot, realDataDir, REAL_DATA_SKIP } from '../helpers/paths'
+import { BOSTON_UTC_OFFSET, importBoston } from '../helpers/boston'
+import { realDataDir, REAL_DATA_SKIP } from '../helpers/paths'
 import { metres } from './fixtures'
 
 const CITY_HALL: [number, number] = [-71.0587, 42.3594]
-/** Boston in winter (EST); calendar days shift by an hour in summer, which weeks do not notice */
-const BOSTON_UTC_OFFSET = -300
 const TOPICS = [
   { name: 'graffiti', category: '0106', clustering: 'dbscan', parameters: { eps_m: 50, min_pts: 5 }, minClusters: 20, minWeeks: 10 },
   // 381 catch basin reports over the city: too sparse for one radius, so HDBSCAN
@@ -35,12 +29,7 @@ describe.skipIf(!realDataDir)(`Boston 311 hot spots and recurring spots (${REAL_
   let db: Database
   beforeAll(async () => {
     db = await openTestDatabase()
-    const dir = resolve(realDataDir!, 'boston-311-2015')
-    await importDistricts(db, join(dir, 'neighborhoods.geojson'), {
-      level: 'community', nameField: 'Name', autoCode: true, createDistrict: { code: '990001', name_zh: '波士顿', name_en: 'Boston' },
-    })
-    const mapping = JSON.parse(readFileSync(resolve(projectRoot, 'data/mappings/boston-311.json'), 'utf8')) as CaseImportMapping
-    await importCases(db, join(dir, 'cases.csv.gz'), { mapping })
+    await importBoston(db)
   }, 900_000)
   afterAll(async () => db?.close())
 

@@ -4,37 +4,23 @@
  * (0106) and litter baskets (0110): every method's map of 5 % of the city holds several times the
  * next month's cases a random 5 % would, and the side-by-side table and chart data are complete.
  */
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { CaseImportMapping } from '../../server/cases/import/mapping'
-import { importCases } from '../../server/cases/import/service'
 import type { Database } from '../../server/db/connect'
-import { importDistricts } from '../../server/districts/import'
 import type { ResultTable } from '../../server/analyses/kind'
 import { rowsOf } from '../../server/analyses/render'
 import { getResult } from '../../server/analyses/repository'
 import { runAnalysis } from '../../server/analyses/service'
 import { openTestDatabase } from '../helpers/db'
-import { projectRoot, realDataDir, REAL_DATA_SKIP } from '../helpers/paths'
+import { BOSTON_EPSG, BOSTON_UTC_OFFSET, importBoston } from '../helpers/boston'
+import { realDataDir, REAL_DATA_SKIP } from '../helpers/paths'
 import { insertSquareLayout } from '../analyses/fixtures'
-
-/** Boston in winter (EST); month boundaries an hour off in summer do not matter at this scale */
-const BOSTON_UTC_OFFSET = -300
-/** UTM zone 19N, metres */
-const BOSTON_EPSG = 32619
 
 describe.skipIf(!realDataDir)(`Boston 311 forecast evaluation (${REAL_DATA_SKIP})`, () => {
   let db: Database
   let layout: number
   beforeAll(async () => {
     db = await openTestDatabase()
-    const dir = resolve(realDataDir!, 'boston-311-2015')
-    await importDistricts(db, join(dir, 'neighborhoods.geojson'), {
-      level: 'community', nameField: 'Name', autoCode: true, createDistrict: { code: '990001', name_zh: '波士顿', name_en: 'Boston' },
-    })
-    const mapping = JSON.parse(readFileSync(resolve(projectRoot, 'data/mappings/boston-311.json'), 'utf8')) as CaseImportMapping
-    await importCases(db, join(dir, 'cases.csv.gz'), { mapping })
+    await importBoston(db)
     const { id } = await db.knex('districts').where({ level: 'district' }).first('id')
     layout = await insertSquareLayout(db, id, 250, BOSTON_EPSG)
   }, 900_000)
