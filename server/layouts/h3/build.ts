@@ -13,9 +13,9 @@ import { projector } from '../../shared/coords'
 import { ringEwkbHex } from '../../shared/wkb'
 import { outlineOf } from '../core/cell-graph'
 import { RingIndex } from '../core/ring-index'
-import type { KindBuilder } from '../types'
+import type { BuildContext, KindBuilder, ReadyCells } from '../types'
 import { h3Candidates } from './candidates'
-import { splitH3Cells } from './split'
+import { splitH3Cells, type H3Split } from './split'
 
 const DRAFTS = readSql(import.meta.url, './queries/drafts.sql')
 const OUTLINES = readSql(import.meta.url, './queries/outlines.sql')
@@ -45,24 +45,35 @@ export function makeH3Builder(scopeGeometry: Polygon | MultiPolygon): KindBuilde
     const split = splitH3Cells(
       ids, new RingIndex(scope), new RingIndex(units.map((u) => outlineOf(JSON.parse(u.outline) as Outline)), units.map((u) => u.unit_id)),
       projector(ctx.crs.epsg), params.containment)
-    for (let a = 0; a < split.postgis.length; a += BATCH) {
-      const batch = split.postgis.slice(a, a + BATCH)
-      const centres = batch.map((i) => cellToLatLng(ids[i]))
-      await trx.raw(DRAFTS, {
-        scope: ctx.scope.id, clip: params.clip, center: params.containment === 'center', code: batch.map((i) => ids[i]),
-        geom: batch.map((i) => ringEwkbHex(split.lon, split.lat, split.start[i], split.start[i + 1], 4326)),
-        lon: centres.map((c) => c[1]), lat: centres.map((c) => c[0]),
-      })
-    }
+    // PostGIS clips and homes the boundary cells while this process measures the ready ones
+    const drafts = insertPostgisCells(ctx, ids, split)
+    drafts.catch(() => {}) // awaited below; a failure must not count as unhandled meanwhile
+    await new Promise((resolve) => setImmediate(resolve)) // let the first statement go out
+    let ready: ReadyCells
+    try { ready = split.ready() } finally { await drafts }
     ctx.progress({ phase: 'h3 cells', done: ids.length, total: ids.length })
     // the nominal area (and so the coding rows' height) of the lowest index drawn, as the sorted
     // cover gave it before cells were split between TypeScript and PostGIS
     const [{ first }] = (await trx.raw('SELECT min(code) AS first FROM layout_drafts')).rows as Array<{ first: string | null }>
     let lowest = first
-    for (const c of split.ready.code) if (lowest === null || c < lowest) lowest = c
+    for (const c of ready.code) if (lowest === null || c < lowest) lowest = c
     const nominal = lowest ? cellArea(lowest, UNITS.m2) : undefined
     if (!params.clip && params.containment === 'overlap') ctx.warn('unclipped cells with containment "overlap" reach beyond the scope: their union is larger than it')
     if (params.containment === 'center' && params.clip) ctx.warn('containment "center" leaves the scope\'s edges uncovered where a cell\'s centre lies outside')
-    return { targetAreaM2: nominal, rowHeightM: nominal ? Math.sqrt(nominal) : undefined, ready: split.ready }
+    return { targetAreaM2: nominal, rowHeightM: nominal ? Math.sqrt(nominal) : undefined, ready }
+  }
+}
+
+/** The cells PostGIS decides → layout_drafts (queries/drafts.sql), in batches. */
+async function insertPostgisCells(ctx: BuildContext<H3Params>, ids: string[], split: H3Split): Promise<void> {
+  const { params } = ctx
+  for (let a = 0; a < split.postgis.length; a += BATCH) {
+    const batch = split.postgis.slice(a, a + BATCH)
+    const centres = batch.map((i) => cellToLatLng(ids[i]))
+    await ctx.trx.raw(DRAFTS, {
+      scope: ctx.scope.id, clip: params.clip, center: params.containment === 'center', code: batch.map((i) => ids[i]),
+      geom: batch.map((i) => ringEwkbHex(split.lon, split.lat, split.start[i], split.start[i + 1], 4326)),
+      lon: centres.map((c) => c[1]), lat: centres.map((c) => c[0]),
+    })
   }
 }

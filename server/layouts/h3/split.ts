@@ -30,7 +30,8 @@ const UNIT_MARGIN_M = 0.01
 const NEIGHBOUR_APOTHEMS = 2.5
 
 export interface H3Split {
-  ready: ReadyCells
+  /** measures the ready cells (EWKB, outlines, neighbour pairs): CPU work a caller may overlap with the PostGIS cells' query */
+  ready(): ReadyCells
   /** positions in `ids` of the cells PostGIS decides */
   postgis: number[]
   /** lon/lat vertices of every candidate (closed rings): cell i holds vertices start[i] .. start[i + 1] - 1 */
@@ -87,13 +88,24 @@ export function splitH3Cells(ids: string[], scope: RingIndex, units: RingIndex, 
     let r = 0
     for (let k = v0; k < v1; k++) r = Math.max(r, Math.hypot(x[k] - cx, y[k] - cy))
     if (scope.near(cx, cy, r + SCOPE_MARGIN_M)) { postgis.push(i); continue }
-    if (scope.locate(cx, cy) < 0) continue // wholly outside, whatever the containment
+    // units lie in the scope: a centre in a unit is in the scope
     const u = units.locate(cx, cy)
-    if (u < 0 || units.near(cx, cy, UNIT_MARGIN_M)) { postgis.push(i); continue }
+    if (u < 0) {
+      // wholly outside, whatever the containment; inside: a piece too small to be a unit
+      if (scope.locate(cx, cy) >= 0) postgis.push(i)
+      continue
+    }
+    if (units.near(cx, cy, UNIT_MARGIN_M)) { postgis.push(i); continue }
     keep.push(i); unit.push(u); area.push(Math.abs(a2) / 2); cxs.push(cx); cys.push(cy)
   }
   void containment // far from the boundary, 'center' and 'overlap' keep the same cells
+  return { ready: () => readyCells(ids, keep, unit, area, cxs, cys, lon, lat, x, y, start, proj), postgis, lon, lat, start }
+}
 
+function readyCells(
+  ids: string[], keep: number[], unit: number[], area: number[], cxs: number[], cys: number[],
+  lon: Float64Array, lat: Float64Array, x: Float64Array, y: Float64Array, start: Uint32Array, proj: Projector,
+): ReadyCells {
   const m = keep.length
   const cx = Float64Array.from(cxs), cy = Float64Array.from(cys)
   const centre = proj.inverse(cx, cy)
@@ -116,10 +128,7 @@ export function splitH3Cells(ids: string[], scope: RingIndex, units: RingIndex, 
     code[k] = ids[i]
   })
   const areas = Float64Array.from(area)
-  return {
-    ready: { unit: Int32Array.from(unit), code, geom, outlines, area: areas, cx, cy, lon: centre.lon, lat: centre.lat, pairs: hexagonPairs(cx, cy, areas) },
-    postgis, lon, lat, start,
-  }
+  return { unit: Int32Array.from(unit), code, geom, outlines, area: areas, cx, cy, lon: centre.lon, lat: centre.lat, pairs: hexagonPairs(cx, cy, areas) }
 }
 
 /** Edge-neighbour pairs (a < b) of whole hexagons of one resolution, from centre distances. */
