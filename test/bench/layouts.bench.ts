@@ -6,7 +6,8 @@
  *     of the same district and against @turf/turf squareGrid + intersect, in the same run;
  *   - 1,000 km², 400 communities → ~100,000 cells: time and memory (target: completes, < 2 GB);
  *   - H3 res 11 over the 100 km² district (~60,000 cells, target < 3 s), with the ratio against bare
- *     h3-js (polygonToCells + cellToBoundary as GeoJSON) and the Node CPU time of the request.
+ *     h3-js (polygonToCells + cellToBoundary as GeoJSON) and the CPU time of Node and of the
+ *     PostgreSQL backends (what the request costs, whatever else loads the machine).
  * Districts are synthetic (seeded jittered lattices near Hangzhou) so runs compare.
  *
  *   npx tsx test/bench/layouts.bench.ts
@@ -109,6 +110,32 @@ async function backendRssMb(db: Database): Promise<number | null> {
   } catch { return null }
 }
 
+/**
+ * CPU time (ms) the PostgreSQL backends of this database have used, by pid, from /proc (the
+ * server runs on this machine in the benchmark setup); empty when /proc does not show them.
+ * On a loaded machine wall time says little: CPU time of both processes says what the work costs.
+ */
+async function backendCpu(db: Database): Promise<Map<number, number>> {
+  const out = new Map<number, number>()
+  const { readFileSync } = await import('node:fs')
+  const pids = (await db.knex.raw('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows as Array<{ pid: number }>
+  for (const { pid } of pids) {
+    try {
+      // fields after the parenthesised command name: state is field 3, utime 14, stime 15 (clock ticks, 100 per second)
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      out.set(pid, (Number(f[11]) + Number(f[12])) * 10)
+    } catch { /* not on this machine */ }
+  }
+  return out
+}
+
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number | null {
+  if (after.size === 0) return null
+  let ms = 0
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0)
+  return ms
+}
+
 const server = await realServer()
 if (!server) {
   process.stderr.write(`layouts.bench: no DATABASE_URL and no server at ${LOCAL_SERVER}; skipped\n`)
@@ -151,18 +178,20 @@ try {
 
   // 2. H3 res 11 over the same 100 km², against bare h3-js (cover + outlines as GeoJSON, nothing stored)
   const loadH3 = load1()
+  const pg3 = await backendCpu(db)
   const cpu3 = process.cpuUsage()
   const t3 = performance.now()
   const h3 = await createLayout(db, { kind: 'h3', scope: '339901', resolution: 11 })
   const h3Ms = performance.now() - t3
   const h3Cpu = process.cpuUsage(cpu3)
+  const h3PgCpu = cpuSpent(pg3, await backendCpu(db))
   const t5 = performance.now()
   const bareH3 = districtGeo.coordinates.flatMap((p) => polygonToCellsExperimental(p, 11, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true))
   const bareGeoJson = bareH3.map((h) => JSON.stringify({ type: 'Polygon', coordinates: [cellToBoundary(h, true)] }))
   const bareH3Ms = performance.now() - t5
   report({
     bench: BENCH, figure: 'h3_res11_100km2', value: Math.round(h3Ms), unit: 'ms', target: '< 3000 ms', cells: h3.cell_count,
-    node_cpu_ms: Math.round((h3Cpu.user + h3Cpu.system) / 1000), phases_ms: (h3.stats as LayoutStats).timings_ms, load_before: loadH3, load_after: load1(),
+    node_cpu_ms: Math.round((h3Cpu.user + h3Cpu.system) / 1000), postgres_cpu_ms: h3PgCpu, phases_ms: (h3.stats as LayoutStats).timings_ms, load_before: loadH3, load_after: load1(),
   })
   report({ bench: BENCH, figure: 'h3_res11_100km2 vs bare h3-js polygonToCells + cellToBoundary', value: Math.round(bareH3Ms), unit: 'ms', reference: 'h3-js cover + GeoJSON outlines only (no clip, communities, codes, neighbours, store)', ratio: Math.round((bareH3Ms / h3Ms) * 100) / 100, reference_cells: bareGeoJson.length })
 
