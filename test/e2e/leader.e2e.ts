@@ -274,6 +274,19 @@ describe('leader view: emerging hot spots, forecast evaluation, hotspot exports'
   const LONG = 400_000
   const settled = (p: Page) => mapReady(p, LONG)
 
+  /**
+   * Scrolls the panel so `selector` sits near its top. Playwright's clicks scroll every ancestor
+   * into view, the page's own scroller included, which shifts the fixed layout: undo that first.
+   */
+  async function scrollPanelTo(p: Page, selector: string | null, offset = 60): Promise<void> {
+    await p.evaluate(([sel, off]) => {
+      document.scrollingElement?.scrollTo(0, 0)
+      const host = document.querySelector('.panel-content') as HTMLElement
+      const el = sel ? (document.querySelector(sel as string) as HTMLElement | null) : null
+      host.scrollTop = el ? host.scrollTop + el.getBoundingClientRect().top - host.getBoundingClientRect().top - (off as number) : 0
+    }, [selector, offset] as const)
+  }
+
   /** Moves the pointer over the map until the tooltip shows text matching `re`; returns the pointer position and the text. */
   async function hoverUntil(p: Page, re: RegExp): Promise<{ x: number; y: number; text: string }> {
     const m = await mapRect(p)
@@ -307,6 +320,7 @@ describe('leader view: emerging hot spots, forecast evaluation, hotspot exports'
     const url = new URL(page.url())
     expect(url.searchParams.get('layers')).toContain('emerging')
     expect(url.searchParams.get('layout')).toMatch(/^\d+$/)
+    await scrollPanelTo(page, '.em-form', 150)
     const img = decodePng(await shot(page, 'emerging-zh-1280.png'))
     // hatched reds and blues over the grey base map
     const after = countPixels(img, core, (r, g, b) => saturation(r, g, b) > 0.25)
@@ -339,11 +353,7 @@ describe('leader view: emerging hot spots, forecast evaluation, hotspot exports'
     expect(await page.locator('.em-card .em-reason').innerText()).toMatch(/个时间步中 \d+ 个为显著热点/)
     await page.mouse.move((await mapRect(page)).x + 5, (await mapRect(page)).y + 5)
     await settled(page)
-    await page.evaluate(() => {
-      const host = document.querySelector('.panel-content') as HTMLElement
-      const el = document.querySelector('.em-card') as HTMLElement
-      host.scrollTop += el.getBoundingClientRect().top - host.getBoundingClientRect().top - 60
-    })
+    await scrollPanelTo(page, '.em-card')
     await shot(page, 'emerging-sparkline.png')
     // the list of cells worth a look selects by keyboard too
     const first = page.locator('.em-btn').first()
@@ -411,11 +421,7 @@ describe('leader view: emerging hot spots, forecast evaluation, hotspot exports'
     await page.getByLabel('圈定面积', { exact: true }).selectOption('0.1')
     expect(await page.locator('.fc-table caption').innerText()).toContain('10.0%')
     await settled(page)
-    await page.evaluate(() => {
-      const host = document.querySelector('.panel-content') as HTMLElement
-      const el = document.querySelector('.fc-best') as HTMLElement
-      host.scrollTop += el.getBoundingClientRect().top - host.getBoundingClientRect().top - 120
-    })
+    await scrollPanelTo(page, '.fc-best', 120)
     await shot(page, 'forecast-zh-1280.png')
     await page.locator('.btn-lang').click()
     await page.waitForFunction(() => document.documentElement.lang === 'en')
@@ -425,10 +431,7 @@ describe('leader view: emerging hot spots, forecast evaluation, hotspot exports'
     const legend = await page.locator('.legend').innerText()
     expect(legend).toContain('Emerging hot spots (space-time Gi* trend)')
     expect(legend).toMatch(/No Pattern Detected \(/)
-    await page.evaluate(() => {
-      const host = document.querySelector('.panel-content') as HTMLElement
-      host.scrollTop = 0
-    })
+    await scrollPanelTo(page, '.em-form', 150)
     await shot(page, 'emerging-en-1280.png')
     await page.locator('.btn-lang').click()
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')

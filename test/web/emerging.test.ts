@@ -238,3 +238,65 @@ describe('hotspot layer exports', () => {
     expect(csv.text.split('\r\n')[1]).toContain('"{""0401"":12}"')
   })
 })
+
+describe('the leader view\'s emerging layer: legend, tooltip, click, highlights, export source', () => {
+  async function view() {
+    const { LeaderHotspots } = await import('../../web/src/views/leader-hotspots')
+    const patches: Array<Record<string, unknown>> = []
+    const ctx = {
+      status: { begin: () => ({ done() {}, update() {} }), error() {} },
+      invalidate() {}, caseFilter: () => ({}), fitBounds() {}, changed() {},
+      setState: (p: Record<string, unknown>) => patches.push(p),
+      communityName: () => null, domainStart: () => '2025-01-01',
+    }
+    const hs = new LeaderHotspots(ctx as never)
+    const rows = [row(0, 1), row(1, 3, { final_z: 3.5 }), row(2, 3, { final_z: 2.5 }), row(3, 0)]
+    const inner = hs as unknown as { emerging: unknown; geometry: unknown; parts: { emerging: { analysis: unknown } } }
+    inner.emerging = { rows, byCell: rows, time, fill: null, geomId: 1 }
+    inner.geometry = { id: 1, geom, outline: null }
+    inner.parts.emerging.analysis = { id: 12 }
+    return { hs, patches, rows }
+  }
+  const state = { ...DEFAULT_STATE, layers: ['emerging' as const], layout: 1 }
+
+  test('the legend names the patterns present with counts and the period, in both languages', async () => {
+    const { hs } = await view()
+    const { setLang } = await import('../../web/src/i18n')
+    const [zh] = hs.legend(state)
+    expect(zh.title).toBe('新兴热点（时空 Gi* 趋势）')
+    expect(zh.unit).toBe('2025-01-06 – 2025-03-22，共 11 周，90% 置信；括号内为网格数')
+    expect(zh.items.map((i) => i.label)).toEqual(['新热点 (1)', '加剧热点 (2)', '无模式 (1)'])
+    setLang('en')
+    try {
+      const [en] = hs.legend(state)
+      expect(en.unit).toBe('11 weekly steps, 2025-01-06 – 2025-03-22, 90% confidence; cells in brackets')
+      expect(en.items[1].label).toBe('Intensifying Hot Spot (2)')
+    } finally {
+      setLang('zh')
+    }
+  })
+
+  test('the tooltip gives the pattern, cases, significant steps and the reason; a click selects the cell', async () => {
+    const { hs, patches } = await view()
+    const info = { layer: { id: EMERGING_LAYER_ID }, index: 0 } as never
+    const tip = hs.tooltip(info)!
+    expect(tip.title).toBe('网格 330199001000')
+    expect(tip.rows).toContainEqual(['模式', '新热点'])
+    expect(tip.rows).toContainEqual(['显著时间步', '热点 2 个、冷点 0 个（共 11 个）'])
+    expect(tip.note).toContain('新热点：11 个时间步中 2 个为显著热点')
+    expect(tip.swatch).toMatch(/^rgba\(/)
+    expect(hs.click(info)).toBe(true)
+    expect(patches).toEqual([{ cell: 0 }])
+  })
+
+  test('highlights put the intensifying cells first, strongest now first; the export source carries rows and axis', async () => {
+    const { hs } = await view()
+    expect(hs.emergingHighlights(8).map((r) => r.cell)).toEqual([1, 2, 0])
+    expect(hs.emergingCell(2)?.row.category).toBe(3)
+    expect(hs.emergingCell(null)).toBeNull()
+    const src = hs.exportSource('emerging')!
+    expect(src.rows).toHaveLength(4)
+    expect(src.time).toBe(time)
+    expect(hs.exportSource('gi')).toBeNull()
+  })
+})
