@@ -2,7 +2,9 @@
  * The responsibility-grid view (责任网格) in a real browser against the sample city: the current
  * grids are drawn coloured by workload balance where the district is, the legend states units,
  * the language switches, and a proposal drawn from the panel is compared with the current grids
- * (table, chart, before/after toggle). Screenshots land in test/e2e/screenshots/ for review.
+ * (table, chart, before/after toggle), 结案率 and 按期结案率 per grid in the comparison, the grid
+ * table, the tooltip and the detail a click on a grid opens. Screenshots land in
+ * test/e2e/screenshots/ for review.
  */
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -17,6 +19,29 @@ let page: Page
 /** Nothing loading and the latest layers drawn. */
 const ready = (p: Page) => mapReady(p, 240_000)
 
+
+/** Where the pointer last showed a matching tooltip. */
+let lastHover = { x: 0, y: 0 }
+
+/** Moves the pointer over the map until the tooltip shows text matching `re`. */
+async function hoverUntil(p: Page, re: RegExp): Promise<string> {
+  const m = await mapRect(p)
+  for (let k = 0; k < 60; k++) {
+    const x = m.x + m.w * (0.3 + 0.4 * ((k * 7) % 11) / 10)
+    const y = m.y + m.h * (0.3 + 0.4 * ((k * 5) % 13) / 12)
+    await p.mouse.move(x, y)
+    await p.waitForTimeout(120)
+    const tip = p.locator('.tooltip')
+    if (await tip.isVisible()) {
+      const text = await tip.innerText()
+      if (re.test(text)) {
+        lastHover = { x, y }
+        return text
+      }
+    }
+  }
+  throw new Error(`no tooltip matching ${re}`)
+}
 
 /** Share of the map's central area in saturated (analytical) colours. */
 async function colourShare(p: Page, name: string): Promise<number> {
@@ -93,4 +118,54 @@ describe('zones view', () => {
     await page.goBack()
     await page.waitForFunction(() => new URL(location.href).searchParams.get('before') === null)
   }, 420_000) // the optimiser's time budget plus the cell graph, on a loaded CI machine
+
+  test('结案率 and 按期结案率 per grid: comparison ranges, grid table, tooltip, and the detail of a clicked grid', async () => {
+    await ready(page)
+    // the cell-stats runs by zone (current grids and proposal) fill the table in
+    await page.waitForFunction(() => !document.querySelector('.zone-grids')?.textContent?.includes('…'), undefined, { timeout: 180_000 })
+    const table = await page.locator('.compare-table').innerText()
+    expect(table).toMatch(/结案率（各网格最低–最高）\s+[\d.]+%–[\d.]+%\s+[\d.]+%–[\d.]+%/)
+    expect(table).toMatch(/按期结案率（各网格最低–最高）\s+[\d.]+%–[\d.]+%\s+[\d.]+%–[\d.]+%/)
+    const rows = page.locator('.zone-grids tbody tr')
+    expect(await rows.count()).toBe(20)
+    expect(await rows.first().innerText()).toMatch(/\d{14}\s+[\d,]+\s+[\d.]+%\s+[\d.]+%/)
+    expect(await page.locator('.zone-grids thead').innerText()).toMatch(/责任网格\s+案件数\s+结案率\s+按期结案率/)
+
+    const tip = await hoverUntil(page, /按期结案率/)
+    expect(tip).toMatch(/结案率\s+[\d.]+%/)
+    expect(tip).toMatch(/按期结案率\s+[\d.]+%/)
+    await page.screenshot({ path: resolve(screenshotDir, 'zones-rates-tooltip.png') })
+
+    // a click on the grid under the pointer: its detail in the panel and its row selected
+    await page.mouse.click(lastHover.x, lastHover.y)
+    const detail = page.locator('.zone-detail')
+    await detail.waitFor({ timeout: 10_000 })
+    const text = await detail.innerText()
+    expect(text).toMatch(/应结案\s+[\d,]+/)
+    expect(text).toMatch(/结案率\s+[\d.]+%/)
+    expect(text).toMatch(/按期结案率\s+[\d.]+%/)
+    const code = /(\d{14})/.exec(text)?.[1]
+    expect(code).toBeTruthy()
+    expect(await page.locator('.zone-grids tr.selected th').innerText()).toBe(code)
+    await ready(page)
+    await page.locator('.zone-detail').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: resolve(screenshotDir, 'zones-grid-detail.png') })
+
+    // the same in English
+    await page.locator('.btn-lang').click()
+    await page.waitForFunction(() => document.documentElement.lang === 'en')
+    await ready(page)
+    const en = await page.locator('.panel-content').innerText()
+    expect(en).toContain('Case closure per zone')
+    expect(en).toMatch(/Closure rate \(lowest–highest zone\)\s+[\d.]+%–[\d.]+%/)
+    expect(en).toMatch(/On-time closure rate \(lowest–highest zone\)/)
+    expect(await page.locator('.zone-detail').innerText()).toMatch(/Cases due\s+[\d,]+/)
+    await page.locator('.zone-detail').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: resolve(screenshotDir, 'zones-grid-detail-en.png') })
+    // the × in the detail clears the selection
+    await page.locator('.zone-detail button').click()
+    await page.locator('.zone-detail').waitFor({ state: 'detached' })
+    await page.locator('.btn-lang').click()
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')
+  }, 300_000)
 })

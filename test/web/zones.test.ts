@@ -3,7 +3,11 @@ import type { ZoneCollection, ZoningSummary } from '../../web/src/api/zones'
 import { currentLayout, zoningLinks } from '../../web/src/api/zones'
 import { balanceClass, BALANCE_BREAKS, BALANCE_COLORS, ZONE_ALPHA, ZONE_LABELS_LAYER_ID, zoneFill, zoneLabelPosition, ZONES_LAYER_ID, zonesLayers } from '../../web/src/layers/zones-layer'
 import { DEFAULT_STATE, parseUrlState, serializeSearch } from '../../web/src/state/url-state'
-import { balanceLabels, currentOf, selectedZoning, shownZoning } from '../../web/src/views/zones-view'
+import { balanceLabels, currentOf, selectedZoning, shownZoning, zoneTooltip } from '../../web/src/views/zones-view'
+import { formatRate, formatRateRange, rateRange, zoneRateLines, zoneRatesByZone, zoneRatesRequest, type ZoneRateRow } from '../../web/src/views/zone-rates'
+import { SELECTED_ZONE_LINE_PX, ZONE_LINE_PX } from '../../web/src/layers/zones-layer'
+import { en } from '../../web/src/i18n/en'
+import { zh } from '../../web/src/i18n/zh'
 
 function acc<T>(prop: unknown, d: T): unknown {
   return typeof prop === 'function' ? (prop as (x: T, i: unknown) => unknown)(d, { index: 0, data: [], target: [] }) : prop
@@ -98,5 +102,68 @@ describe('zones state', () => {
 
   test('export links', () => {
     expect(zoningLinks(5)).toEqual({ geojson: '/api/zones/5.geojson', shapefile: '/api/zones/5.shp.zip', csv: '/api/zones/5.csv', html: '/api/zones/5.html' })
+  })
+})
+
+describe('结案率 and 按期结案率 per responsibility grid', () => {
+  const rows: ZoneRateRow[] = [
+    { zone: 0, code: 'Z1', cases: 10, due: 8, closed: 7, closed_on_time: 5, rate_closed: 0.875, rate_on_time: 0.625 },
+    { zone: 1, code: 'Z2', cases: 2, due: 0, closed: 0, closed_on_time: 0, rate_closed: null, rate_on_time: null },
+  ]
+  const rates = zoneRatesByZone(rows)
+
+  test('asks the cell-stats analysis by zone for the zoning, over all cases', () => {
+    expect(zoneRatesRequest(7)).toEqual({ kind: 'cell-stats', parameters: { by: 'zone', zoning: 7 }, filters: {} })
+  })
+
+  test('rates by zone; the range leaves out grids with nothing due', () => {
+    expect(rates.get(0)?.rate_closed).toBe(0.875)
+    expect(rateRange(rates, 'rate_closed')).toEqual({ min: 0.875, max: 0.875 })
+    expect(rateRange(zoneRatesByZone([...rows, { ...rows[0], zone: 2, rate_on_time: 0.9 }]), 'rate_on_time')).toEqual({ min: 0.625, max: 0.9 })
+    expect(rateRange(zoneRatesByZone([rows[1]]), 'rate_on_time')).toBeNull()
+    expect(rateRange(null, 'rate_closed')).toBeNull()
+    expect(formatRateRange({ min: 0.625, max: 0.9 }, 'en')).toBe('62.5%–90.0%')
+    expect(formatRateRange(null, 'zh')).toBe('—')
+    expect(formatRate(null, 'zh')).toBe('—')
+    expect(formatRate(0.875, 'zh')).toBe('87.5%')
+  })
+
+  test('table lines in code order, "…" while loading, "—" where nothing was due', () => {
+    const props = [zones.features[1].properties, zones.features[0].properties]
+    expect(zoneRateLines(props, rates, 'en')).toEqual([
+      { zone: 0, code: 'Z1', cases: '10', rateClosed: '87.5%', rateOnTime: '62.5%' },
+      { zone: 1, code: 'Z2', cases: '2', rateClosed: '—', rateOnTime: '—' },
+    ])
+    expect(zoneRateLines(props, null, 'en').map((l) => l.rateClosed)).toEqual(['…', '…'])
+  })
+
+  test('the tooltip of a grid carries both rates, in either language', () => {
+    const zhTip = zoneTooltip(zones.features[0].properties, rates.get(0), 'zh')
+    expect(zhTip.title).toBe('一号 (Z1)')
+    expect(zhTip.rows).toContainEqual(['结案率', '87.5%'])
+    expect(zhTip.rows).toContainEqual(['按期结案率', '62.5%'])
+    const enTip = zoneTooltip(zones.features[1].properties, rates.get(1), 'en')
+    expect(enTip.title).toBe('Zone Z2')
+    expect(enTip.rows).toContainEqual([en['kpi.rateClosed'], '—'])
+    expect(enTip.rows).toContainEqual([en['kpi.rateOnTime'], '—'])
+  })
+
+  test('the panel\'s new texts exist in both languages', () => {
+    for (const k of ['zones.gridsTitle', 'zones.stat.rateClosed', 'zones.stat.rateOnTime', 'zones.ratesNote', 'zones.due', 'zones.col.grid'] as const) {
+      expect(zh[k]).toBeTruthy()
+      expect(en[k]).toBeTruthy()
+    }
+    expect(zh['zones.stat.rateClosed']).toContain('结案率')
+    expect(zh['zones.stat.rateOnTime']).toContain('按期结案率')
+    expect(en['zones.stat.rateOnTime']).toMatch(/on-time closure rate/i)
+  })
+
+  test('the grid clicked is outlined thicker on the map', () => {
+    const [fill] = zonesLayers({ zones, key: '7', selected: 1 })
+    expect(acc(fill.props.getLineWidth, zones.features[1])).toBe(SELECTED_ZONE_LINE_PX)
+    expect(acc(fill.props.getLineWidth, zones.features[0])).toBe(ZONE_LINE_PX)
+    expect(fill.props.updateTriggers).toMatchObject({ getLineWidth: ['7', 1] })
+    const [none] = zonesLayers({ zones, key: '7' })
+    expect(acc(none.props.getLineWidth, zones.features[1])).toBe(ZONE_LINE_PX)
   })
 })

@@ -398,6 +398,7 @@ export class App {
     if (view === 'leader') this.leader.click(info)
     else if (view === 'planner') this.planner.click(info)
     else if (view === 'scheduler') this.scheduler.click(info)
+    else if (view === 'zones') this.zones.click(info)
   }
 
   // ---------------------------------------------------------------- export

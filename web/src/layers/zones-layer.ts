@@ -62,8 +62,13 @@ export function zoneLabelPosition(f: Feature<Polygon | MultiPolygon, ZoneProps>)
   return [x / n, y / n]
 }
 
-/** The zones filled by balance with dark outlines, and their codes as labels. */
-export function zonesLayers(input: { zones: ZoneCollection; key: string; visible?: boolean }): [GeoJsonLayer, TextLayer] {
+/** Outline width of zones, px; the selected zone's is drawn thicker so the panel's detail has its place on the map. */
+export const ZONE_LINE_PX = 1.6
+export const SELECTED_ZONE_LINE_PX = 4.5
+
+/** The zones filled by balance with dark outlines (the selected zone's thicker), and their codes as labels. */
+export function zonesLayers(input: { zones: ZoneCollection; key: string; visible?: boolean; selected?: number | null }): [GeoJsonLayer, TextLayer] {
+  const selected = input.selected ?? null
   const fill = new GeoJsonLayer<ZoneProps>({
     id: ZONES_LAYER_ID,
     data: input.zones as never,
@@ -75,9 +80,9 @@ export function zonesLayers(input: { zones: ZoneCollection; key: string; visible
     stroked: true,
     getFillColor: (f) => zoneFill((f.properties as ZoneProps).share),
     getLineColor: [40, 48, 60, 230],
-    getLineWidth: 1.6,
+    getLineWidth: (f) => ((f.properties as ZoneProps).zone === selected ? SELECTED_ZONE_LINE_PX : ZONE_LINE_PX),
     lineWidthUnits: 'pixels',
-    updateTriggers: { getFillColor: [input.key] },
+    updateTriggers: { getFillColor: [input.key], getLineWidth: [input.key, selected] },
   })
   const labels = new TextLayer<Feature<Polygon | MultiPolygon, ZoneProps>>({
     id: ZONE_LABELS_LAYER_ID,

@@ -1,15 +1,18 @@
 /**
  * The responsibility-grid view's side panel (责任网格): the zonings of the layout (current grids
  * and proposals), the before / after toggle, the comparison figures (CV, max/min, cells moved …)
- * as a table and a bar chart of workload per zone, the export links, and the form that draws a
- * proposal (K, nesting) with a progress bar. Built once per language; `update` keeps the form.
+ * as a table and a bar chart of workload per zone, 结案率 and 按期结案率 per grid (the range in
+ * the comparison, every grid in a table, the grid clicked on the map in detail), the export
+ * links, and the form that draws a proposal (K, nesting) with a progress bar. Built once per
+ * language; `update` keeps the form.
  */
-import { NESTINGS, zoningLinks, type Nesting, type ZoneCollection, type ZoningComparison, type ZoningSummary } from '../api/zones'
+import { NESTINGS, zoningLinks, type Nesting, type ZoneCollection, type ZoneProps, type ZoningComparison, type ZoningSummary } from '../api/zones'
 import { rgbaCss } from '../colors/ramps'
 import { formatNumber, formatPercent, getLang, t, type Lang, type MessageKey } from '../i18n'
 import { balanceClass, BALANCE_COLORS } from '../layers/zones-layer'
 import type { UrlState } from '../state/url-state'
 import { h, setChildren, uid } from '../ui/dom'
+import { formatRate, formatRateRange, rateRange, zoneRateLines, type ZoneRates } from '../views/zone-rates'
 
 export interface ZonesModel {
   state: UrlState
@@ -22,6 +25,10 @@ export interface ZonesModel {
   shown: ZoningSummary | null
   zones: ZoneCollection | null
   comparison: ZoningComparison | null
+  /** 结案率 / 按期结案率 per grid of the zoning drawn, the current grids and the selected zoning; null while loading */
+  rates: { shown: ZoneRates | null; current: ZoneRates | null; selected: ZoneRates | null }
+  /** zone number of the grid selected on the map or in the table (of the zoning drawn) */
+  selectedZone: number | null
   form: { k: number; nesting: Nesting; name: string }
   creating: { fraction: number | null; phase: string } | null
   createError: string | null
@@ -33,6 +40,7 @@ export interface ZonesActions {
   setForm(patch: Partial<ZonesModel['form']>): void
   create(): void
   cancelCreate(): void
+  selectZone(zone: number | null): void
 }
 
 function section(title: string, ...body: Array<Node | null>): HTMLElement {
@@ -82,6 +90,9 @@ export class ZonesPanel {
   private readonly list = h('ul', { class: 'layout-list zoning-list' })
   private readonly toggleBox = h('div', {})
   private readonly compareBody = h('div', {})
+  private readonly gridsBody = h('div', {})
+  /** the grid whose row was last scrolled into view (only a new selection scrolls the table) */
+  private scrolledTo: number | null = null
   private readonly exportsBody = h('div', {})
   private readonly kInput = h('input', { type: 'number', class: 'input input-narrow', min: 1, max: 999, step: 1 })
   private readonly nestingInputs = {} as Record<Nesting, HTMLInputElement>
@@ -128,6 +139,7 @@ export class ZonesPanel {
       { class: 'panel-body zones', lang: lang === 'zh' ? 'zh-CN' : 'en' },
       section(t('zones.listTitle'), this.list, this.toggleBox),
       section(t('zones.compareTitle'), this.compareBody),
+      section(t('zones.gridsTitle'), this.gridsBody),
       section(t('zones.exportTitle'), this.exportsBody),
       section(t('zones.createTitle'), form),
     )
@@ -138,6 +150,7 @@ export class ZonesPanel {
     this.renderList(m, lang)
     this.renderToggle(m)
     this.renderCompare(m, lang)
+    this.renderGrids(m, lang)
     const z = m.shown
     setChildren(
       this.exportsBody,
@@ -219,6 +232,8 @@ export class ZonesPanel {
       [t('zones.stat.compact'), num(c.a.mean_compactness), num(c.b.mean_compactness)],
       [t('zones.stat.contiguous'), `${c.a.contiguous_zones} / ${c.a.k}`, `${c.b.contiguous_zones} / ${c.b.k}`],
       [t('zones.stat.clustersSplit'), num(c.a.clusters_split, 0), num(c.b.clusters_split, 0)],
+      [t('zones.stat.rateClosed'), formatRateRange(rateRange(m.rates.current, 'rate_closed'), lang), formatRateRange(rateRange(m.rates.selected, 'rate_closed'), lang)],
+      [t('zones.stat.rateOnTime'), formatRateRange(rateRange(m.rates.current, 'rate_on_time'), lang), formatRateRange(rateRange(m.rates.selected, 'rate_on_time'), lang)],
     ]
     setChildren(
       this.compareBody,
@@ -232,6 +247,74 @@ export class ZonesPanel {
       h('p', { class: 'stat-line' }, t('zones.cellsMoved', { n: formatNumber(c.cells_moved, lang), total: formatNumber(c.cells_compared, lang), pct: c.cells_compared ? formatPercent(c.cells_moved / c.cells_compared, lang) : '—' })),
       workloadChart([{ label: t('zones.before'), values: c.chart.a, mean: c.chart.mean_a }, { label: t('zones.after'), values: c.chart.b, mean: c.chart.mean_b }], t('zones.chartTitle'), lang),
       h('p', { class: 'note' }, t('zones.chartNote')),
+    )
+  }
+
+  /** The grid selected on the map in detail, then every grid of the zoning drawn with its cases and rates. */
+  private renderGrids(m: ZonesModel, lang: Lang): void {
+    const features = m.zones?.features ?? []
+    if (!features.length) return setChildren(this.gridsBody, h('p', { class: 'muted' }, m.shown ? t('loading.generic') : '—'))
+    const rates = m.rates.shown
+    const picked = m.selectedZone === null ? undefined : features.find((f) => f.properties.zone === m.selectedZone)?.properties
+    let selectedRow: HTMLElement | null = null
+    const rows = zoneRateLines(features.map((f) => f.properties), rates, lang).map((l) => {
+      const on = l.zone === m.selectedZone
+      const tr = h(
+        'tr',
+        {
+          class: on ? 'selected' : '', 'data-zone': l.zone, tabindex: 0, 'aria-selected': String(on), title: t('zones.gridRowTitle'),
+          onclick: () => this.actions.selectZone(on ? null : l.zone),
+          onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && this.actions.selectZone(on ? null : l.zone),
+        },
+        h('th', { scope: 'row', class: 'mono' }, l.code),
+        h('td', { class: 'num' }, l.cases),
+        h('td', { class: 'num' }, l.rateClosed),
+        h('td', { class: 'num' }, l.rateOnTime),
+      )
+      if (on) selectedRow = tr
+      return tr
+    })
+    setChildren(
+      this.gridsBody,
+      picked ? this.gridDetail(picked, rates, lang) : h('p', { class: 'note' }, t('zones.gridsHint')),
+      h(
+        'div',
+        { class: 'zone-grids-wrap' },
+        h(
+          'table',
+          { class: 'data-table zone-grids' },
+          h('caption', { class: 'sr-only' }, t('zones.gridsTitle')),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('zones.col.grid')), h('th', { scope: 'col', class: 'num' }, t('zones.tip.cases')), h('th', { scope: 'col', class: 'num' }, t('kpi.rateClosed')), h('th', { scope: 'col', class: 'num' }, t('kpi.rateOnTime')))),
+          h('tbody', {}, ...rows),
+        ),
+      ),
+      h('p', { class: 'note' }, t('zones.ratesNote')),
+    )
+    if (m.selectedZone !== this.scrolledTo) {
+      this.scrolledTo = m.selectedZone
+      ;(selectedRow as HTMLElement | null)?.scrollIntoView?.({ block: 'nearest' })
+    }
+  }
+
+  private gridDetail(p: ZoneProps, rates: ZoneRates | null, lang: Lang): HTMLElement {
+    const r = rates?.get(p.zone)
+    const pending = rates ? '—' : '…'
+    const items: Array<[string, string]> = [
+      [t('zones.tip.worker'), p.worker_id ?? '—'],
+      [t('zones.tip.community'), p.comm_name ?? p.community ?? '—'],
+      [t('zones.tip.cells'), formatNumber(p.cells, lang)],
+      [t('zones.tip.cases'), formatNumber(p.cases, lang)],
+      [t('zones.tip.workload'), formatNumber(Math.round(p.workload * 10) / 10, lang)],
+      [t('zones.due'), r ? formatNumber(r.due, lang) : pending],
+      [t('kpi.rateClosed'), r ? formatRate(r.rate_closed, lang) : pending],
+      [t('kpi.rateOnTime'), r ? formatRate(r.rate_on_time, lang) : pending],
+    ]
+    const title = p.name_zh && lang === 'zh' ? `${p.name_zh} (${p.code})` : t('zones.tip.title', { code: p.code })
+    return h(
+      'div',
+      { class: 'zone-detail', 'data-zone': p.zone },
+      h('h3', { class: 'zone-detail-title' }, title, h('button', { type: 'button', class: 'btn btn-small btn-ghost', 'aria-label': t('zones.clearGrid'), onclick: () => this.actions.selectZone(null) }, '×')),
+      h('dl', { class: 'stat-grid' }, ...items.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     )
   }
 }

@@ -1,15 +1,18 @@
 /**
  * The responsibility-grid view (责任网格): the zones of a zoning dissolved into polygons and
  * coloured by workload balance (diverging around the mean), before / after between the current
- * grids and a proposal, the comparison figures and a workload chart in the panel, exports, and a
- * form that draws a proposal on the server with progress.
+ * grids and a proposal, the comparison figures and a workload chart in the panel, 结案率 and
+ * 按期结案率 per grid (cell-stats by zone) in the tooltip, the comparison and a grid table whose
+ * row a click on the map selects, exports, and a form that draws a proposal on the server with
+ * progress.
  */
 import type { Layer, PickingInfo } from '@deck.gl/core'
-import { isAbort } from '../api/client'
+import { ensureAnalysis, fetchRows } from '../api/analyses'
+import { ApiError, isAbort } from '../api/client'
 import { progressFraction } from '../api/jobs'
 import { compareZonings, createZoning, fetchZonePolygons, fetchZonings, type Nesting, type ZoneCollection, type ZoneProps, type ZoningComparison, type ZoningSummary } from '../api/zones'
 import { rgbaCss } from '../colors/ramps'
-import { formatNumber, formatPercent, getLang, t } from '../i18n'
+import { formatNumber, formatPercent, getLang, t, type Lang } from '../i18n'
 import { BALANCE_BREAKS, BALANCE_COLORS, ZONE_ALPHA, ZONES_LAYER_ID, zonesLayers } from '../layers/zones-layer'
 import { ZonesPanel, type ZonesModel } from '../panels/zones'
 import type { Store } from '../state/store'
@@ -17,6 +20,7 @@ import type { UrlState } from '../state/url-state'
 import type { LegendSection } from '../ui/legend-model'
 import { describeError, type StatusUi } from '../ui/status'
 import type { TooltipContent } from '../ui/tooltip-content'
+import { formatRate, zoneRatesByZone, zoneRatesRequest, type ZoneRateRow, type ZoneRates } from './zone-rates'
 
 /** What the view needs from the shell. */
 export interface ZonesContext {
@@ -52,12 +56,32 @@ export function balanceLabels(lang: 'zh' | 'en'): string[] {
   return BALANCE_BREAKS.map((b, k) => (k === 0 ? `≤ ${p(b)}` : !Number.isFinite(b) ? `> ${p(BALANCE_BREAKS[k - 1])}` : `${p(BALANCE_BREAKS[k - 1])}–${p(b)}`))
 }
 
+/** The tooltip of one zone: owner, size, workload and its share, compactness, 结案率 and 按期结案率. */
+export function zoneTooltip(p: ZoneProps, r: ZoneRateRow | undefined, lang: Lang): TooltipContent {
+  const rows: Array<[string, string]> = [
+    [t('zones.tip.worker', undefined, lang), p.worker_id ?? '—'],
+    [t('zones.tip.community', undefined, lang), p.comm_name ?? p.community ?? '—'],
+    [t('zones.tip.cells', undefined, lang), formatNumber(p.cells, lang)],
+    [t('zones.tip.cases', undefined, lang), t('hotspots.casesValue', { n: p.cases }, lang)],
+    [t('zones.tip.workload', undefined, lang), formatNumber(Math.round(p.workload * 10) / 10, lang)],
+    [t('zones.tip.share', undefined, lang), p.share == null ? '—' : formatPercent(p.share, lang)],
+    [t('zones.tip.compact', undefined, lang), p.compact == null ? '—' : formatNumber(Math.round(p.compact * 100) / 100, lang)],
+    [t('kpi.rateClosed', undefined, lang), formatRate(r?.rate_closed, lang)],
+    [t('kpi.rateOnTime', undefined, lang), formatRate(r?.rate_on_time, lang)],
+  ]
+  return { title: p.name_zh && lang === 'zh' ? `${p.name_zh} (${p.code})` : t('zones.tip.title', { code: p.code }, lang), rows, note: t('zones.tip.note', undefined, lang) }
+}
+
 export class ZonesView {
   panel: ZonesPanel
   private started = false
   zonings: ZoningSummary[] | null = null
   private polygons = new Map<number, ZoneCollection>()
   private comparisons = new Map<string, ZoningComparison>()
+  /** 结案率 / 按期结案率 per zone, by zoning id (empty when the zoning's cells hold no cases) */
+  private rates = new Map<number, ZoneRates>()
+  /** the grid clicked on the map or in the table: zone number within `selectedIn` */
+  private selectedZone: { zoning: number; zone: number } | null = null
   private pending = new Set<string>()
   form: { k: number; nesting: Nesting; name: string } = { k: 0, nesting: 'none', name: '' }
   creating: { fraction: number | null; phase: string } | null = null
@@ -85,6 +109,7 @@ export class ZonesView {
       },
       create: () => void this.create(),
       cancelCreate: () => this.createAbort?.abort(),
+      selectZone: (zone) => this.selectZone(zone),
     })
   }
 
@@ -121,8 +146,15 @@ export class ZonesView {
     const cur = currentOf(sel, this.zonings)
     if (this.form.k === 0 && cur) this.form.k = cur.k
     const shown = shownZoning(s, sel, cur)
-    if (shown) this.ensurePolygons(shown.id)
-    if (sel?.kind === 'proposal' && cur) this.ensureComparison(cur.id, sel.id)
+    if (shown) {
+      this.ensurePolygons(shown.id)
+      this.ensureRates(shown.id)
+    }
+    if (sel?.kind === 'proposal' && cur) {
+      this.ensureComparison(cur.id, sel.id)
+      this.ensureRates(cur.id)
+      this.ensureRates(sel.id)
+    }
     this.updatePanel()
     this.ctx.invalidate()
   }
@@ -154,6 +186,42 @@ export class ZonesView {
         job.done()
         this.updatePanel()
       })
+  }
+
+  /** Runs (or reuses) the cell-stats analysis by zone of a zoning for its grids' closure rates. */
+  private ensureRates(id: number): void {
+    const key = `rates|${id}`
+    if (this.rates.has(id) || this.pending.has(key)) return
+    this.pending.add(key)
+    const job = this.ctx.status.begin('zones.loadingRates')
+    ensureAnalysis(zoneRatesRequest(id))
+      .then((a) => fetchRows<ZoneRateRow>(a.id))
+      .then(
+        (rows) => this.rates.set(id, zoneRatesByZone(rows)),
+        (err) => {
+          // a zoning whose cells hold no case has no rates: shown as "—", not as a failure
+          this.rates.set(id, new Map())
+          if (!(err instanceof ApiError && err.code === 'WG_EMPTY_SELECTION') && !isAbort(err)) this.ctx.status.error('zones.errorRates', err)
+        },
+      )
+      .finally(() => {
+        this.pending.delete(key)
+        job.done()
+        this.updatePanel()
+      })
+  }
+
+  /** Selects a grid of the zoning drawn (null: none); its row is highlighted and detailed in the panel. */
+  selectZone(zone: number | null): void {
+    const { shown } = this.view()
+    this.selectedZone = zone === null || !shown ? null : { zoning: shown.id, zone }
+    this.updatePanel()
+    this.ctx.invalidate()
+  }
+
+  /** The selected grid's zone number when it belongs to the zoning drawn. */
+  private selectedZoneOf(shown: ZoningSummary | null): number | null {
+    return shown && this.selectedZone?.zoning === shown.id ? this.selectedZone.zone : null
   }
 
   /** Draws a proposal from the form on the current grids' layout, polling the job; selects it when done. */
@@ -204,7 +272,7 @@ export class ZonesView {
   layers(): Layer[] {
     const { shown, zones } = this.view()
     if (!shown || !zones) return []
-    return zonesLayers({ zones, key: String(shown.id) })
+    return zonesLayers({ zones, key: String(shown.id), selected: this.selectedZoneOf(shown) })
   }
 
   legend(): LegendSection[] {
@@ -234,18 +302,19 @@ export class ZonesView {
     if (info.layer?.id !== ZONES_LAYER_ID) return undefined
     const f = info.object as { properties: ZoneProps } | undefined
     if (!f) return null
-    const p = f.properties
-    const lang = getLang()
-    const rows: Array<[string, string]> = [
-      [t('zones.tip.worker', undefined, lang), p.worker_id ?? '—'],
-      [t('zones.tip.community', undefined, lang), p.comm_name ?? p.community ?? '—'],
-      [t('zones.tip.cells', undefined, lang), formatNumber(p.cells, lang)],
-      [t('zones.tip.cases', undefined, lang), t('hotspots.casesValue', { n: p.cases }, lang)],
-      [t('zones.tip.workload', undefined, lang), formatNumber(Math.round(p.workload * 10) / 10, lang)],
-      [t('zones.tip.share', undefined, lang), p.share == null ? '—' : formatPercent(p.share, lang)],
-      [t('zones.tip.compact', undefined, lang), p.compact == null ? '—' : formatNumber(Math.round(p.compact * 100) / 100, lang)],
-    ]
-    return { title: p.name_zh && lang === 'zh' ? `${p.name_zh} (${p.code})` : t('zones.tip.title', { code: p.code }, lang), rows, note: t('zones.tip.note', undefined, lang) }
+    const { shown } = this.view()
+    return zoneTooltip(f.properties, shown ? this.rates.get(shown.id)?.get(f.properties.zone) : undefined, getLang())
+  }
+
+  /** A click on a grid selects it (its figures and rates in the panel); elsewhere clears the selection. */
+  click(info: PickingInfo): boolean {
+    if (info.layer?.id !== ZONES_LAYER_ID) {
+      if (this.selectedZone) this.selectZone(null)
+      return false
+    }
+    const f = info.object as { properties: ZoneProps } | undefined
+    this.selectZone(f ? f.properties.zone : null)
+    return true
   }
 
   // ------------------------------------------------------------------ panel
@@ -262,6 +331,12 @@ export class ZonesView {
       shown: v.shown,
       zones: v.zones,
       comparison: c,
+      rates: {
+        shown: v.shown ? this.rates.get(v.shown.id) ?? null : null,
+        current: v.current ? this.rates.get(v.current.id) ?? null : null,
+        selected: v.selected ? this.rates.get(v.selected.id) ?? null : null,
+      },
+      selectedZone: this.selectedZoneOf(v.shown),
       form: this.form,
       creating: this.creating,
       createError: this.createError,
