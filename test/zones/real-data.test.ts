@@ -32,12 +32,13 @@ import * as repo from '../../server/zones/repository'
 import { computeWorkload, createZoning, loadCellGraph, zoningExportTable, type ZoningView } from '../../server/zones/service'
 import { apportion } from '../../server/zones/core/apportion'
 import { pieces } from '../../server/zones/core/graph'
+import { BOSTON_DISTRICT_CODE, bostonDir, importBoston } from '../helpers/boston'
 import { openTestDatabase } from '../helpers/db'
 import { tempFile } from '../helpers/tiny-city'
 import { projectRoot, realDataDir, REAL_DATA_SKIP } from '../helpers/paths'
 
 /** Boston's neighbourhoods have no codes: they become communities 001… of this made-up district */
-const BOSTON = '990001'
+const BOSTON = BOSTON_DISTRICT_CODE
 /** a second made-up district: the inner neighbourhoods alone */
 const BOSTON_INNER = '990002'
 /** Boston neighbourhoods each in one piece of land and together one piece */
@@ -162,11 +163,9 @@ describe.skipIf(!realDataDir)(`responsibility grids on Boston neighbourhoods and
     let city: { id: number; cell_count: number }
     let core: { id: number; cell_count: number }
     beforeAll(async () => {
-      const dir = resolve(realDataDir!, 'boston-311-2015')
+      const dir = bostonDir()
       const file = join(dir, 'neighborhoods.geojson')
-      await importDistricts(db, file, {
-        level: 'community', nameField: 'Name', autoCode: true, createDistrict: { code: BOSTON, name_zh: '波士顿', name_en: 'Boston' },
-      })
+      await importBoston(db, { cases: false })
       const mapping = JSON.parse(readFileSync(resolve(projectRoot, 'data/mappings/boston-311.json'), 'utf8')) as CaseImportMapping
       await importCases(db, tempFile('boston-2015-q1.csv', firstQuarter(join(dir, 'cases.csv.gz'))), { mapping })
       city = await createLayout(db, { kind: 'square', scope: BOSTON, target_area_m2: 40_000 })
