@@ -21,6 +21,8 @@ export interface Database {
   url: string
   /** PostgreSQL and PostGIS versions, for /api/health */
   versions: { postgres: string; postgis: string }
+  /** embedded database booted by this process only: bulk COPY from text (see EmbeddedDatabase) */
+  copyFromText?: (copySql: string, text: string) => Promise<void>
   close(): Promise<void>
 }
 
@@ -55,6 +57,7 @@ export async function openDatabase(opts: {
       st: knexPostgis(knex),
       url: redactUrl(url),
       versions,
+      copyFromText: embedded?.copyFromText,
       async close() {
         await knex.destroy()
         if (embedded) await embedded.close()

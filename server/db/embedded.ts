@@ -8,6 +8,12 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 export interface EmbeddedDatabase {
   /** postgres:// URL of the loopback socket server */
   url: string
+  /**
+   * Runs `COPY … FROM '/dev/blob'` with `text` as the data, straight into PGlite: its socket
+   * server has no COPY FROM STDIN. PGlite has a single session, so the COPY joins whatever
+   * transaction the socket connection has open (the caller must hold that connection).
+   */
+  copyFromText(copySql: string, text: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -27,6 +33,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   const address = (server as unknown as { server: { address(): { port: number } } }).server.address()
   return {
     url: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
+    async copyFromText(copySql, text) {
+      await db.query(copySql, [], { blob: new Blob([text]) })
+    },
     async close() {
       await server.stop()
       await db.close()

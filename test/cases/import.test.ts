@@ -83,6 +83,21 @@ describe('case import', () => {
     expect(await keys()).toEqual(before)
   })
 
+  test('tabs, backslashes and line breaks, fractional seconds and extra columns are staged intact', async () => {
+    const csv = [
+      'case_id,reported_at,category,source,closed_at,lon,lat,address,note',
+      'E1,2025-05-01 18:00:00,0401,巡查,,120.155,30.265,"tab\there, back\\slash",',
+      'E2,2025-05-02 08:30:15.250,0201,12345,2025-05-02 09:00:00,120.165,30.266,"two\nlines","quoted ""x"""',
+    ].join('\n')
+    const r = await importCases(db, tempFile('cases.csv', csv), {})
+    expect(r.counts).toMatchObject({ rows: 2, inserted: 2, rejected: 0 })
+    const stored = await db.knex('cases').orderBy('external_id').select('external_id', 'address', 'attrs', 'reported_at', 'closed_at')
+    expect(stored.map((s) => [s.external_id, s.address, s.attrs, s.reported_at.toISOString(), s.closed_at?.toISOString() ?? null])).toEqual([
+      ['E1', 'tab\there, back\\slash', {}, '2025-05-01T10:00:00.000Z', null],
+      ['E2', 'two\nlines', { note: 'quoted "x"' }, '2025-05-02T00:30:15.250Z', '2025-05-02T01:00:00.000Z'],
+    ])
+  })
+
   test('importing the same file twice changes nothing; a changed row is updated', async () => {
     const path = tempFile('cases.csv', [HEADER, row('B1'), row('B2', 120.166, 30.262)].join('\n'))
     const first = await importCases(db, path, {})

@@ -78,6 +78,13 @@ export function copyStager(conn: PoolClient): CopyStager {
   }
 }
 
+/** Parsed rows that are all in memory as one COPY text. */
+function copyTextOf(rows: ParsedCases, lon: Float64Array, lat: Float64Array): string {
+  const lines: string[] = []
+  for (let i = 0; i < rows.rowNo.length; i++) lines.push(copyLine(rows, i, lon[i], lat[i]))
+  return lines.join('')
+}
+
 /** COPY of parsed rows that are all in memory already. */
 async function copyRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array): Promise<void> {
   const stager = copyStager(conn)
@@ -89,7 +96,10 @@ async function copyRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, 
   await stager.end()
 }
 
-/** unnest() of parameter arrays into staging: works over any wire server, including the embedded one. */
+/**
+ * unnest() of parameter arrays into staging: works over any wire server, including an embedded
+ * database served by another process (tests share one), which has no COPY; ~2× slower than COPY.
+ */
 export async function unnestRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array, onBatch?: (done: number) => void): Promise<void> {
   const n = rows.rowNo.length
   for (let a = 0; a < n; a += UNNEST_BATCH) {
@@ -121,6 +131,8 @@ export interface LoadOptions {
   dataset: string; importId: number; declaredCrs: string; districtId: number | null; stackedMin: number
   /** loads of at least this many rows may take the bulk path (bulk.ts; default BULK_MIN_ROWS) */
   bulkMinRows?: number
+  /** the embedded database's direct COPY (Database.copyFromText), when this process runs it */
+  copyFromText?: (copySql: string, text: string) => Promise<void>
   onProgress?: (phase: string, done: number) => void
 }
 
@@ -194,6 +206,7 @@ export async function loadCases(
   await beginLoad(conn)
   try {
     if (kind === 'postgres') await copyRows(conn, rows, lon, lat)
+    else if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${COLUMNS}) FROM '/dev/blob'`, copyTextOf(rows, lon, lat))
     else await unnestRows(conn, rows, lon, lat, (d) => opts.onProgress?.('staging', d))
   } catch (err) {
     await rollbackLoad(conn)

@@ -145,7 +145,7 @@ export async function importCases(
   const geojson = isJson || file.sample.trimStart().startsWith('{')
   const loadOpts = (importId: number): LoadOptions => ({
     dataset, importId, declaredCrs: crs.label, districtId: opts.districtId ?? null,
-    stackedMin: mapping.stackedMin ?? 50, bulkMinRows: opts.bulkMinRows,
+    stackedMin: mapping.stackedMin ?? 50, bulkMinRows: opts.bulkMinRows, copyFromText: db.copyFromText,
     onProgress: (phase, done) => progress({ phase, done, total: positions.kept.length }),
   })
 
