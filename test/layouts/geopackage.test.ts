@@ -18,7 +18,8 @@ import { renderExport, type ExportTable } from '../../server/exports'
 import { JobRegistry } from '../../server/jobs/jobs'
 import { createLayout } from '../../server/layouts/service'
 import { openTestDatabase } from '../helpers/db'
-import { tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
+import { settled } from '../helpers/http'
+import { TINY, tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
 
 const SQL = await initSqlJs()
 
@@ -158,5 +159,25 @@ describe('layout cells as GeoPackage through the API', () => {
     } finally { gpkg.close() }
     const bad = await app.inject({ method: 'GET', url: `/api/layouts/${l.id}/export?format=gpx` })
     expect(bad.statusCode).toBe(400)
+  })
+
+  test('responsibility grids: /api/zones/:id.gpkg holds one polygon per zone', async () => {
+    const l = await createLayout(db, { kind: 'square', scope: '330198', target_area_m2: 40_000 })
+    await db.knex.raw(`INSERT INTO cases (external_id, category_code, source, reported_at, status, geom)
+      SELECT 'G' || g, '0401', 'patrol', timestamptz '2026-02-01', 'closed',
+             ST_SetSRID(ST_MakePoint(${TINY.west} + (g % 97) / 97.0 * 0.02, ${TINY.south} + (g % 89) / 89.0 * 0.01), 4326)
+      FROM generate_series(1, 300) g`)
+    const zoning = await settled(app, await app.inject({ method: 'POST', url: '/api/zones', payload: { layout_id: l.id, k: 2, time_budget_s: 1 } }))
+    expect(zoning.statusCode, JSON.stringify(zoning.body)).toBe(201)
+    const res = await app.inject({ url: `/api/zones/${zoning.body.id}.gpkg` })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('application/geopackage+sqlite3')
+    const gpkg = new SQL.Database(res.rawPayload)
+    try {
+      const [contents] = rows(gpkg, 'SELECT table_name FROM gpkg_contents')
+      const zones = rows(gpkg, `SELECT geom FROM "${String(contents.table_name)}"`)
+      expect(zones).toHaveLength(2)
+      for (const z of zones) expect(readGp(z.geom as Uint8Array).magic).toBe('GP')
+    } finally { gpkg.close() }
   })
 })
