@@ -125,8 +125,9 @@ export async function cellCube(ctx: RunContext, spec: TimeAxisSpec, minSteps: nu
  */
 export async function cellCountCube(ctx: RunContext, spec: TimeAxisSpec, minSteps: number, why: string): Promise<CellCube<CaseCellDays>> {
   const layout = requireLayout(ctx)
-  const cells = await layoutCells(ctx, layout)
-  return cubeOver(layout, cells, await loadCaseCellDays(ctx.db, layout.id, ctx.filters, spec.utc_offset_minutes), spec, minSteps, why, ctx.filters as Record<string, unknown>)
+  // both queries at once: on PostgreSQL they overlap, the embedded database queues them
+  const [cells, cases] = await Promise.all([layoutCells(ctx, layout), loadCaseCellDays(ctx.db, layout.id, ctx.filters, spec.utc_offset_minutes)])
+  return cubeOver(layout, cells, cases, spec, minSteps, why, ctx.filters as Record<string, unknown>)
 }
 
 async function layoutCells(ctx: RunContext, layout: LayoutInfo): Promise<CellSet> {
