@@ -93,6 +93,8 @@ export const emergingHotspotsKind: AnalysisKind<typeof Params> = {
     const scratch = new Float64Array(T)
     const byCategory: Record<string, number> = Object.fromEntries(EMERGING_CATEGORIES.map((c) => [c.key, 0]))
     const num = (v: number, d: number) => (Number.isFinite(v) ? round(v, d) : null) as number
+    // most cells of a fine layout have no case in the period: their (all-zero) series share one test
+    const mkNoCases = mannKendallOf(new Float64Array(T), T, scratch, p.trend_alpha)
     for (let i = 0; i < n; i++) {
       const why = explainCell(em, gi, i)
       const zs = new Array<number>(T)
@@ -104,7 +106,7 @@ export const emergingHotspotsKind: AnalysisKind<typeof Params> = {
       }
       // The counts' own trend: a leader's "more cases here than before", beside the Gi* trend the
       // categories use ("more clustered than the rest of the district than before").
-      const mkc = mannKendallOf(series, T, scratch, p.trend_alpha)
+      const mkc = total === 0 ? mkNoCases : mannKendallOf(series, T, scratch, p.trend_alpha)
       columns.cell[i] = i
       columns.category[i] = why.code
       columns.category_key[i] = why.key
