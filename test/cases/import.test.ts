@@ -81,6 +81,16 @@ describe('case import', () => {
     const again = await importCases(db, path, { bulkMinRows: 1 })
     expect(again.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
     expect(await keys()).toEqual(before)
+    // more rows than stored again: the bulk path updates the changed case and inserts the new ones
+    const more = tempFile('cases.csv', [HEADER, row('K1', 120.155, 30.265, { status: 'closed', closed: '2025-05-02 08:00' }),
+      row('K2', 120.165, 30.266, { cat: '0201' }), row('K4'), row('K5', 120.165, 30.266)].join('\n'))
+    const third = await importCases(db, more, { bulkMinRows: 1 })
+    expect(third.counts).toMatchObject({ inserted: 2, updated: 1, unchanged: 1 })
+    expect(await keys()).toEqual(before)
+    const after = await db.knex('cases').orderBy('external_id').select('external_id', 'status', 'import_id')
+    expect(after.map((c) => [c.external_id, c.status, c.import_id])).toEqual([
+      ['K1', 'closed', third.import_id], ['K2', 'reported', first.import_id], ['K4', 'reported', third.import_id], ['K5', 'reported', third.import_id],
+    ])
   })
 
   test('tabs, backslashes and line breaks, fractional seconds and extra columns are staged intact', async () => {

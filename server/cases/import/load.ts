@@ -9,7 +9,10 @@ const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
 const POINTS = readSql(import.meta.url, '../queries/import-points.sql')
 const STACKS = readSql(import.meta.url, '../queries/import-stacks.sql')
 const FLAG_OUTSIDE = readSql(import.meta.url, '../queries/import-flag-outside.sql')
-const UPSERT = readSql(import.meta.url, '../queries/import-upsert.sql')
+// the staged rows as a CTE, completed by the per-row-safe upsert or the bulk path's plain insert
+const ROWS = readSql(import.meta.url, '../queries/import-rows.sql')
+const UPSERT = `WITH ${ROWS},\n${readSql(import.meta.url, '../queries/import-upsert.sql')}`
+const UPSERT_BULK = `WITH ${ROWS},\n${readSql(import.meta.url, '../queries/import-upsert-bulk.sql')}`
 const FLAG_STACKED = readSql(import.meta.url, '../queries/import-flag-stacked.sql')
 
 const COLUMNS = 'row_no, external_id, category_code, source, status, reported_ms, dispatched_ms, due_ms, closed_ms, address, lon, lat, attrs'
@@ -178,7 +181,7 @@ export async function finishLoad(conn: PoolClient, staged: number, opts: LoadOpt
     await conn.query(STACKS, [opts.dataset, opts.stackedMin])
     opts.onProgress?.('writing', staged)
     const restoreKeys = await prepareBulkWrite(conn, staged - outside.length, opts.bulkMinRows)
-    const up = await conn.query<{ inserted: number; updated: number }>(UPSERT, [opts.dataset, opts.declaredCrs, opts.importId])
+    const up = await conn.query<{ inserted: number; updated: number }>(restoreKeys ? UPSERT_BULK : UPSERT, [opts.dataset, opts.declaredCrs, opts.importId])
     const { inserted, updated } = up.rows[0]
     if (restoreKeys) {
       opts.onProgress?.('reindexing', staged)
