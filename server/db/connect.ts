@@ -43,16 +43,25 @@ export async function openDatabase(opts: {
     embedded = await startEmbeddedDatabase(opts.dataDir)
     url = embedded.url
   }
-  const knex = knexFactory({
+  const connect = (single: boolean) => knexFactory({
     client: 'pg',
     connection: { connectionString: url, application_name: 'wangge' },
-    pool: embedded || opts.embeddedUrl ? { min: 0, max: 1 } : { min: 0, max: 10 },
+    pool: single ? { min: 0, max: 1 } : { min: 0, max: 10 },
     acquireConnectionTimeout: 120_000,
   })
+  let single = !!(embedded || opts.embeddedUrl)
+  let knex = connect(single)
   try {
+    // A DATABASE_URL may point at another process's embedded database (pglite-socket): it serves
+    // one connection at a time and takes no COPY FROM STDIN, so it is used as the embedded one.
+    if (!single && await isPglite(knex)) {
+      await knex.destroy()
+      single = true
+      knex = connect(single)
+    }
     const versions = await ensurePostgis(knex)
     return {
-      kind: embedded || opts.embeddedUrl ? 'embedded' : 'postgres',
+      kind: single ? 'embedded' : 'postgres',
       knex,
       st: knexPostgis(knex),
       url: redactUrl(url),
@@ -68,4 +77,10 @@ export async function openDatabase(opts: {
     if (embedded) await embedded.close()
     throw err
   }
+}
+
+/** Whether the server is PGlite (its version() says so: "PostgreSQL 18.3 (PGlite 0.5.8) on wasm32…"). */
+async function isPglite(knex: Knex): Promise<boolean> {
+  const { rows } = await knex.raw<{ rows: { v: string }[] }>('SELECT version() AS v')
+  return /\bPGlite\b/.test(rows[0].v)
 }

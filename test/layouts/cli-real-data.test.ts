@@ -4,9 +4,8 @@
  * layout is checked against what the database holds (cells, codes, tiling invariants), and the
  * cells are exported as a GeoPackage with `grid export`. Skipped without WANGGE_REAL_DATA.
  *
- * Against PostgreSQL (DATABASE_URL) the child uses the run's database; on the embedded database,
- * whose socket serves one connection at a time, the child boots its own from a data folder this
- * test fills first (WANGGE_DATA_DIR, as `npm run wangge` does without DATABASE_URL).
+ * The child uses the run's database through DATABASE_URL, PostgreSQL or the embedded one's socket
+ * (recognised as PGlite and used with one connection, while this file holds none).
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -16,10 +15,8 @@ import { promisify } from 'node:util'
 import initSqlJs from 'sql.js'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { openDatabase, type Database } from '../../server/db/connect'
-import { migrate } from '../../server/db/migrate'
 import { importDistricts } from '../../server/districts/import'
 import type { LayoutStats } from '../../server/layouts/schema'
-import { seedTaxonomy } from '../../server/sample/load'
 import { openTestDatabase } from '../helpers/db'
 import { projectRoot, realDataDir, REAL_DATA_SKIP } from '../helpers/paths'
 import { layoutInvariants, tiles } from './invariants'
@@ -32,38 +29,26 @@ const DONGCHENG = '110101'
 
 describe.skipIf(!realDataDir)(`npm run wangge -- grid on the 东城区 boundary (${REAL_DATA_SKIP})`, () => {
   let env: NodeJS.ProcessEnv
-  let dataDir: string | undefined
   let outDir: string
   let layout: { id: number; kind: string; status: string; cell_count: number; metric_crs: string; params: Record<string, unknown>; stats: LayoutStats }
 
   const importDongcheng = (db: Database) => importDistricts(db, resolve(realDataDir!, 'beijing/dongcheng-boundary.geojson'), { crs: 'GCJ02' })
   /** the database the commands used, opened once they are done (the embedded one takes one connection) */
-  const openUsed = async () => (dataDir ? openDatabase({ dataDir }) : openDatabase({ databaseUrl: inject('databaseUrl'), dataDir: '' }))
+  const openUsed = () => openDatabase({ databaseUrl: inject('databaseUrl'), dataDir: '' })
   const grid = (args: string[]) => run('npm', ['run', '--silent', 'wangge', '--', 'grid', ...args], { cwd: projectRoot, env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 64 << 20 })
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'wangge-grid-cli-'))
-    if (inject('databaseKind') === 'postgres') {
-      const db = await openTestDatabase()
-      try { await importDongcheng(db) } finally { await db.close() }
-      env = { ...process.env, DATABASE_URL: inject('databaseUrl') }
-    } else {
-      dataDir = mkdtempSync(join(tmpdir(), 'wangge-grid-cli-db-'))
-      const db = await openDatabase({ dataDir })
-      try {
-        await migrate(db.knex)
-        await seedTaxonomy(db)
-        await importDongcheng(db)
-      } finally { await db.close() }
-      env = { ...process.env, DATABASE_URL: '', WANGGE_DATA_DIR: dataDir }
-    }
+    const db = await openTestDatabase()
+    // the embedded server takes one connection at a time: the commands get it while this is closed
+    try { await importDongcheng(db) } finally { await db.close() }
+    env = { ...process.env, DATABASE_URL: inject('databaseUrl') }
     // no TTY: no progress bar, stdout is the JSON alone
     delete env.FORCE_COLOR
   }, 180_000)
 
   afterAll(() => {
     if (outDir) rmSync(outDir, { recursive: true, force: true })
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
   test('grid create --kind h3 prints the ready layout the database holds, tiling the district', async () => {

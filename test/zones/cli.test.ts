@@ -4,9 +4,8 @@
  * zonings listed and compared, the proposal exported as GeoJSON, Shapefile and the printable
  * summary, and an unknown layout refused with its code on stderr.
  *
- * Against PostgreSQL (DATABASE_URL) the child uses the run's database; on the embedded database,
- * whose socket serves one connection at a time, the child boots its own from a data folder this
- * test fills first (WANGGE_DATA_DIR, as `npm run wangge` does without DATABASE_URL).
+ * The child uses the run's database through DATABASE_URL, PostgreSQL or the embedded one's socket
+ * (recognised as PGlite and used with one connection, while this file holds none).
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -15,11 +14,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { openDatabase, type Database } from '../../server/db/connect'
-import { migrate } from '../../server/db/migrate'
+import type { Database } from '../../server/db/connect'
 import { importDistricts } from '../../server/districts/import'
 import { createLayout } from '../../server/layouts/service'
-import { seedTaxonomy } from '../../server/sample/load'
 import { openTestDatabase } from '../helpers/db'
 import { projectRoot } from '../helpers/paths'
 import { TINY, tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
@@ -29,7 +26,6 @@ const run = promisify(execFile)
 const COMMAND_TIMEOUT_MS = 180_000
 
 let env: NodeJS.ProcessEnv
-let dataDir: string | undefined
 let outDir: string
 let layout: number
 let cells: number
@@ -60,33 +56,20 @@ async function seed(db: Database): Promise<void> {
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'wangge-zones-cli-'))
-  if (inject('databaseKind') === 'postgres') {
-    const db = await openTestDatabase()
-    try {
-      await seed(db)
-    } finally {
-      await db.close()
-    }
-    env = { ...process.env, DATABASE_URL: inject('databaseUrl') }
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'wangge-zones-cli-db-'))
-    const db = await openDatabase({ dataDir })
-    try {
-      await migrate(db.knex)
-      await seedTaxonomy(db)
-      await seed(db)
-    } finally {
-      await db.close()
-    }
-    env = { ...process.env, DATABASE_URL: '', WANGGE_DATA_DIR: dataDir }
+  const db = await openTestDatabase()
+  try {
+    await seed(db)
+  } finally {
+    // the embedded server takes one connection at a time: the commands get it while this is closed
+    await db.close()
   }
+  env = { ...process.env, DATABASE_URL: inject('databaseUrl') }
   // no TTY: no progress bar, stdout is the JSON alone
   delete env.FORCE_COLOR
 }, 300_000)
 
 afterAll(() => {
   rmSync(outDir, { recursive: true, force: true })
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('npm run wangge -- zones', () => {
