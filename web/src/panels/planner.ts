@@ -11,6 +11,7 @@ import { formatNumber, formatPercent, getLang, t, type MessageKey } from '../i18
 import { localName } from '../state/categories'
 import type { UrlState } from '../state/url-state'
 import { h, setChildren, uid } from '../ui/dom'
+import { JobProgress } from '../ui/job-progress'
 import type { CreateForm } from '../views/planner-view'
 
 /** Nominal cell areas offered for square and street cells, m² (10,000 m² is the national norm). */
@@ -80,11 +81,7 @@ export class PlannerPanel {
   private readonly resRow: HTMLElement
   private readonly nameInput = h('input', { type: 'text', class: 'input', maxlength: 200 })
   private readonly createBtn = h('button', { type: 'submit', class: 'btn btn-primary' })
-  private readonly cancelBtn = h('button', { type: 'button', class: 'btn btn-small btn-ghost', hidden: true })
-  private readonly progress = h('div', { class: 'job-progress', hidden: true, role: 'status', 'aria-live': 'polite' })
-  private readonly progressBar = h('progress', { max: 1, class: 'job-bar' })
-  private readonly progressText = h('span', { class: 'muted' })
-  private readonly formError = h('p', { class: 'form-error', role: 'alert', hidden: true })
+  private readonly job: JobProgress
   private scopesKey = ''
 
   constructor(private readonly actions: PlannerActions) {
@@ -99,9 +96,7 @@ export class PlannerPanel {
     this.nameInput.addEventListener('input', () => this.actions.setForm({ name: this.nameInput.value }))
     this.nameInput.placeholder = t('planner.namePlaceholder')
     this.createBtn.textContent = t('planner.create')
-    this.cancelBtn.textContent = t('planner.cancel')
-    this.cancelBtn.addEventListener('click', () => this.actions.cancelCreate())
-    this.progress.append(this.progressBar, this.progressText, this.cancelBtn)
+    this.job = new JobProgress(() => this.actions.cancelCreate())
 
     const field = (label: string, control: HTMLElement) => {
       const id = uid('f')
@@ -120,8 +115,8 @@ export class PlannerPanel {
       this.resRow,
       field(t('planner.name'), this.nameInput),
       h('div', { class: 'form-actions' }, this.createBtn),
-      this.progress,
-      this.formError,
+      this.job.el,
+      this.job.error,
     )
 
     this.compareBox = section(t('planner.compareTitle'), this.compareBody)
@@ -162,15 +157,7 @@ export class PlannerPanel {
     if (m.form.scope !== null) this.scopeSelect.value = String(m.form.scope)
     const busy = !!m.creating
     this.createBtn.disabled = busy || m.form.scope === null
-    this.progress.hidden = !busy
-    this.cancelBtn.hidden = !busy
-    if (m.creating) {
-      if (m.creating.fraction === null) this.progressBar.removeAttribute('value')
-      else this.progressBar.value = m.creating.fraction
-      this.progressText.textContent = t('planner.progress', { phase: m.creating.phase, pct: m.creating.fraction === null ? '…' : `${Math.round(m.creating.fraction * 100)}%` })
-    }
-    this.formError.hidden = !m.createError
-    this.formError.textContent = m.createError ?? ''
+    this.job.update(m.creating, m.createError)
   }
 
   private renderList(m: PlannerModel, lang: 'zh' | 'en'): void {

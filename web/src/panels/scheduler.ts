@@ -9,6 +9,7 @@ import { formatNumber, formatPercent, getLang, t, type Lang } from '../i18n'
 import { numberedStops } from '../layers/patrol-layer'
 import { COVERAGE_METRICS, MAX_UNVISITED_DAYS, type UrlState } from '../state/url-state'
 import { h, setChildren, uid } from '../ui/dom'
+import { JobProgress } from '../ui/job-progress'
 
 export interface SchedulerModel {
   state: UrlState
@@ -67,11 +68,7 @@ export class SchedulerPanel {
   private readonly formDay = h('input', { type: 'date', class: 'input' })
   private readonly formWorkers = h('div', { class: 'check-list' })
   private readonly createBtn = h('button', { type: 'submit', class: 'btn btn-primary' })
-  private readonly cancelBtn = h('button', { type: 'button', class: 'btn btn-small btn-ghost', hidden: true })
-  private readonly progress = h('div', { class: 'job-progress', hidden: true, role: 'status', 'aria-live': 'polite' })
-  private readonly progressBar = h('progress', { max: 1, class: 'job-bar' })
-  private readonly progressText = h('span', { class: 'muted' })
-  private readonly formError = h('p', { class: 'form-error', role: 'alert', hidden: true })
+  private readonly job: JobProgress
   private daysKey = ''
   private workersKey = ''
 
@@ -96,9 +93,7 @@ export class SchedulerPanel {
     }
     this.formDay.addEventListener('change', () => this.actions.setForm({ day: this.formDay.value }))
     this.createBtn.textContent = t('sched.create')
-    this.cancelBtn.textContent = t('planner.cancel')
-    this.cancelBtn.addEventListener('click', () => this.actions.cancelCreate())
-    this.progress.append(this.progressBar, this.progressText, this.cancelBtn)
+    this.job = new JobProgress(() => this.actions.cancelCreate())
     const form = h(
       'form',
       { class: 'create-form', onsubmit: (e: Event) => { e.preventDefault(); this.actions.create() } },
@@ -106,8 +101,8 @@ export class SchedulerPanel {
       h('fieldset', { class: 'field' }, h('legend', { class: 'field-label' }, t('sched.formWorkers')), this.formWorkers),
       h('p', { class: 'note' }, t('sched.formNote')),
       h('div', { class: 'form-actions' }, this.createBtn),
-      this.progress,
-      this.formError,
+      this.job.el,
+      this.job.error,
     )
     this.el = h(
       'div',
@@ -160,15 +155,7 @@ export class SchedulerPanel {
     for (const box of this.formWorkers.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = m.form.workers === null || m.form.workers.includes(box.value)
     const busy = !!m.creating
     this.createBtn.disabled = busy || !m.form.day || (m.form.workers !== null && m.form.workers.length === 0)
-    this.progress.hidden = !busy
-    this.cancelBtn.hidden = !busy
-    if (m.creating) {
-      if (m.creating.fraction === null) this.progressBar.removeAttribute('value')
-      else this.progressBar.value = m.creating.fraction
-      this.progressText.textContent = t('planner.progress', { phase: m.creating.phase, pct: m.creating.fraction === null ? '…' : `${Math.round(m.creating.fraction * 100)}%` })
-    }
-    this.formError.hidden = !m.createError
-    this.formError.textContent = m.createError ?? ''
+    this.job.update(m.creating, m.createError)
   }
 
   private checkedWorkers(): string[] | null {

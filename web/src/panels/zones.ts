@@ -12,6 +12,7 @@ import { formatNumber, formatPercent, getLang, t, type Lang, type MessageKey } f
 import { balanceClass, BALANCE_COLORS } from '../layers/zones-layer'
 import type { UrlState } from '../state/url-state'
 import { h, setChildren, uid } from '../ui/dom'
+import { JobProgress } from '../ui/job-progress'
 import { formatRate, formatRateRange, rateRange, zoneRateLines, type ZoneRates } from '../views/zone-rates'
 
 export interface ZonesModel {
@@ -98,11 +99,7 @@ export class ZonesPanel {
   private readonly nestingInputs = {} as Record<Nesting, HTMLInputElement>
   private readonly nameInput = h('input', { type: 'text', class: 'input', maxlength: 200 })
   private readonly createBtn = h('button', { type: 'submit', class: 'btn btn-primary' })
-  private readonly cancelBtn = h('button', { type: 'button', class: 'btn btn-small btn-ghost', hidden: true })
-  private readonly progress = h('div', { class: 'job-progress', hidden: true, role: 'status', 'aria-live': 'polite' })
-  private readonly progressBar = h('progress', { max: 1, class: 'job-bar' })
-  private readonly progressText = h('span', { class: 'muted' })
-  private readonly formError = h('p', { class: 'form-error', role: 'alert', hidden: true })
+  private readonly job: JobProgress
 
   constructor(private readonly actions: ZonesActions) {
     const lang = getLang()
@@ -120,9 +117,7 @@ export class ZonesPanel {
     const nestName = uid('nest')
     for (const n of NESTINGS) this.nestingInputs[n] = h('input', { type: 'radio', name: nestName, value: n, onchange: () => this.actions.setForm({ nesting: n }) })
     this.createBtn.textContent = t('zones.create')
-    this.cancelBtn.textContent = t('planner.cancel')
-    this.cancelBtn.addEventListener('click', () => this.actions.cancelCreate())
-    this.progress.append(this.progressBar, this.progressText, this.cancelBtn)
+    this.job = new JobProgress(() => this.actions.cancelCreate())
     const form = h(
       'form',
       { class: 'create-form', onsubmit: (e: Event) => { e.preventDefault(); this.actions.create() } },
@@ -131,8 +126,8 @@ export class ZonesPanel {
       field(t('zones.name'), this.nameInput),
       h('p', { class: 'note' }, t('zones.formNote')),
       h('div', { class: 'form-actions' }, this.createBtn),
-      this.progress,
-      this.formError,
+      this.job.el,
+      this.job.error,
     )
     this.el = h(
       'div',
@@ -168,15 +163,7 @@ export class ZonesPanel {
     this.nestingInputs[m.form.nesting].checked = true
     const busy = !!m.creating
     this.createBtn.disabled = busy || !(m.form.k >= 1) || !m.current
-    this.progress.hidden = !busy
-    this.cancelBtn.hidden = !busy
-    if (m.creating) {
-      if (m.creating.fraction === null) this.progressBar.removeAttribute('value')
-      else this.progressBar.value = m.creating.fraction
-      this.progressText.textContent = t('planner.progress', { phase: m.creating.phase, pct: m.creating.fraction === null ? '…' : `${Math.round(m.creating.fraction * 100)}%` })
-    }
-    this.formError.hidden = !m.createError
-    this.formError.textContent = m.createError ?? ''
+    this.job.update(m.creating, m.createError)
   }
 
   private renderList(m: ZonesModel, lang: Lang): void {
