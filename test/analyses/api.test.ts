@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp } from '../../server/app'
 import type { Database } from '../../server/db/connect'
 import { importDistricts } from '../../server/districts/import'
 import type { App } from '../../server/http/context'
-import { JobRegistry } from '../../server/jobs/jobs'
 import { openTestDatabase } from '../helpers/db'
+import { testApp } from '../helpers/http'
 import { tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
 import { insertCases, insertSquareLayout } from './fixtures'
 import { tinyCases } from './tiny-data'
@@ -19,7 +18,7 @@ beforeAll(async () => {
   const { id } = await db.knex('districts').where({ level: 'district' }).first('id')
   layout = await insertSquareLayout(db, id, 100)
   await insertCases(db, tinyCases())
-  app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+  app = await testApp(db)
 })
 afterAll(async () => {
   await app?.close()

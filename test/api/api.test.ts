@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp } from '../../server/app'
 import type { Database } from '../../server/db/connect'
 import type { App } from '../../server/http/context'
-import { JobRegistry } from '../../server/jobs/jobs'
 import { openTestDatabase } from '../helpers/db'
-import { multipart, settled } from '../helpers/http'
+import { multipart, settled, testApp } from '../helpers/http'
 import { tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
 
 let db: Database
@@ -13,7 +11,7 @@ let app: App
 
 beforeAll(async () => {
   db = await openTestDatabase()
-  app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+  app = await testApp(db)
 })
 afterAll(async () => {
   await app.close()

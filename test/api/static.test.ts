@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp, webDist } from '../../server/app'
+import { webDist } from '../../server/app'
 import type { Database } from '../../server/db/connect'
 import type { App } from '../../server/http/context'
-import { JobRegistry } from '../../server/jobs/jobs'
 import { openTestDatabase } from '../helpers/db'
+import { testApp } from '../helpers/http'
 
 let db: Database
 let app: App
 beforeAll(async () => {
   db = await openTestDatabase()
-  app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+  app = await testApp(db)
 })
 afterAll(async () => { await app.close(); await db.close() })
 

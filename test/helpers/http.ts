@@ -1,5 +1,8 @@
 /** Request helpers for the tests that drive the HTTP API through `app.inject`. */
+import { buildApp } from '../../server/app'
+import type { Database } from '../../server/db/connect'
 import type { App } from '../../server/http/context'
+import { JobRegistry } from '../../server/jobs/jobs'
 
 /** A multipart/form-data body with one file part (named "file") and text fields. */
 export function multipart(file: { name: string; content: string | Buffer }, fields: Record<string, string> = {}) {
@@ -28,4 +31,9 @@ export async function settled(app: App, res: { statusCode: number; json(): any }
     if (job.status === 'failed') return { statusCode: 422, body: job.error, phases }
     await new Promise((r) => setTimeout(r, pollMs))
   }
+}
+
+/** The HTTP app over `db` as the service builds it, with its own job registry and no raster base map. */
+export function testApp(db: Database): Promise<App> {
+  return buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
 }

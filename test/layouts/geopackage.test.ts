@@ -10,15 +10,13 @@ import { existsSync } from 'node:fs'
 import initSqlJs from 'sql.js'
 import type { Geometry, Position } from 'geojson'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp } from '../../server/app'
 import type { App } from '../../server/http/context'
 import type { Database } from '../../server/db/connect'
 import { importDistricts } from '../../server/districts/import'
 import { renderExport, type ExportTable } from '../../server/exports'
-import { JobRegistry } from '../../server/jobs/jobs'
 import { createLayout } from '../../server/layouts/service'
 import { openTestDatabase } from '../helpers/db'
-import { settled } from '../helpers/http'
+import { settled, testApp } from '../helpers/http'
 import { TINY, tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
 
 const SQL = await initSqlJs()
@@ -135,7 +133,7 @@ describe('layout cells as GeoPackage through the API', () => {
   beforeAll(async () => {
     db = await openTestDatabase()
     await importDistricts(db, tempFile('tiny.geojson', tinyDistrictGeoJson()))
-    app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+    app = await testApp(db)
   })
   afterAll(async () => {
     await app?.close()

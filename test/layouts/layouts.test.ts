@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { unzipSync } from 'fflate'
-import { buildApp } from '../../server/app'
 import type { App } from '../../server/http/context'
 import type { Database } from '../../server/db/connect'
 import { importDistricts } from '../../server/districts/import'
-import { JobRegistry } from '../../server/jobs/jobs'
 import { createLayout, getLayout } from '../../server/layouts/service'
 import type { LayoutStats } from '../../server/layouts/schema'
 import { openTestDatabase } from '../helpers/db'
+import { testApp } from '../helpers/http'
 import { tempFile, tinyDistrictGeoJson, TINY } from '../helpers/tiny-city'
 import { layoutInvariants, tiles } from './invariants'
 
@@ -17,7 +16,7 @@ let app: App
 beforeAll(async () => {
   db = await openTestDatabase()
   await importDistricts(db, tempFile('tiny.geojson', tinyDistrictGeoJson()))
-  app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+  app = await testApp(db)
 })
 afterAll(async () => {
   await app?.close()

@@ -5,13 +5,12 @@
  */
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp } from '../../server/app'
 import type { App } from '../../server/http/context'
 import type { Database } from '../../server/db/connect'
 import { importDistricts } from '../../server/districts/import'
-import { JobRegistry } from '../../server/jobs/jobs'
 import type { LayoutStats } from '../../server/layouts/schema'
 import { openTestDatabase } from '../helpers/db'
+import { testApp } from '../helpers/http'
 import { realDataDir, REAL_DATA_SKIP } from '../helpers/paths'
 import { layoutInvariants, tiles } from './invariants'
 
@@ -29,7 +28,7 @@ describe.skipIf(!realDataDir)(`layouts on Boston neighbourhoods and the Dongchen
       level: 'community', nameField: 'Name', autoCode: true, createDistrict: { code: BOSTON, name_zh: '波士顿', name_en: 'Boston' },
     })
     await importDistricts(db, resolve(realDataDir!, 'beijing/dongcheng-boundary.geojson'), { crs: 'GCJ02' })
-    app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+    app = await testApp(db)
   }, 300_000)
   afterAll(async () => {
     await app?.close()

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp } from '../../server/app'
 import type { Database } from '../../server/db/connect'
 import type { App } from '../../server/http/context'
-import { JobRegistry } from '../../server/jobs/jobs'
 import { decodeTripWkb, encodeTripWkb } from '../../server/patrol/trip-wkb'
 import { openTestDatabase } from '../helpers/db'
-import { multipart, settled } from '../helpers/http'
+import { multipart, settled, testApp } from '../helpers/http'
 import { tempFile, TINY, tinyDistrictGeoJson } from '../helpers/tiny-city'
 import { importDistricts } from '../../server/districts/import'
 import { importBasemap } from '../../server/basemap/import'
@@ -54,7 +52,7 @@ function walkCsv(): { csv: string; fixes: number } {
 
 beforeAll(async () => {
   db = await openTestDatabase()
-  app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+  app = await testApp(db)
   await importDistricts(db, tempFile('tiny.geojson', tinyDistrictGeoJson()))
   await importBasemap(db, 'streets', tempFile('streets.geojson', streetGrid()))
   layout = await insertSquareLayout(db, 250)

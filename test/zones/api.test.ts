@@ -1,13 +1,11 @@
 import { unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp } from '../../server/app'
 import type { Database } from '../../server/db/connect'
 import { importDistricts } from '../../server/districts/import'
 import type { App } from '../../server/http/context'
-import { JobRegistry } from '../../server/jobs/jobs'
 import { loadCellGraph } from '../../server/zones/service'
 import { openTestDatabase } from '../helpers/db'
-import { multipart, settled } from '../helpers/http'
+import { multipart, settled, testApp } from '../helpers/http'
 import { TINY, tempFile, tinyDistrictGeoJson } from '../helpers/tiny-city'
 import { buildSquareLayout } from './square-layout'
 
@@ -23,7 +21,7 @@ beforeAll(async () => {
     SELECT 'A' || g, '0401', 'patrol', timestamptz '2026-02-01', 'closed',
            ST_SetSRID(ST_MakePoint(${TINY.west} + (g % 97) / 97.0 * 0.02, ${TINY.south} + (g % 89) / 89.0 * 0.01), 4326)
     FROM generate_series(1, 800) g`)
-  app = await buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+  app = await testApp(db)
 })
 afterAll(async () => {
   await app?.close()
