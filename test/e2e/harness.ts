@@ -105,3 +105,26 @@ export async function mapRect(p: Page): Promise<{ x: number; y: number; w: numbe
   if (!r) throw new Error('map element not found')
   return { x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) }
 }
+
+/**
+ * Moves the pointer over the map's middle (the central `spread` of its width and height, in a
+ * scattered but fixed order) until the tooltip shows text matching `re`; where that was and the
+ * text. Throws after `tries` positions.
+ */
+export async function hoverUntil(p: Page, re: RegExp, o: { tries?: number; spread?: number } = {}): Promise<{ x: number; y: number; text: string }> {
+  const tries = o.tries ?? 60
+  const spread = o.spread ?? 0.4
+  const m = await mapRect(p)
+  for (let k = 0; k < tries; k++) {
+    const x = m.x + m.w * ((1 - spread) / 2 + spread * (((k * 7) % 11) / 10))
+    const y = m.y + m.h * ((1 - spread) / 2 + spread * (((k * 5) % 13) / 12))
+    await p.mouse.move(x, y)
+    await p.waitForTimeout(120)
+    const tip = p.locator('.tooltip')
+    if (await tip.isVisible()) {
+      const text = await tip.innerText()
+      if (re.test(text)) return { x, y, text }
+    }
+  }
+  throw new Error(`no tooltip matching ${re}`)
+}

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { type RunningServer, launchBrowser, mapReady, mapRect, screenshotDir, startServer } from './harness'
+import { type RunningServer, hoverUntil, launchBrowser, mapReady, mapRect, screenshotDir, startServer } from './harness'
 import { countPixels, decodePng, saturation } from './png'
 
 let server: RunningServer
@@ -31,23 +31,6 @@ async function shot(p: Page, name: string): Promise<Buffer> {
   return p.screenshot({ path: resolve(screenshotDir, name) })
 }
 
-
-/** Moves the pointer over the map until the tooltip shows text matching `re`. */
-async function hoverUntil(p: Page, re: RegExp): Promise<string> {
-  const m = await mapRect(p)
-  for (let k = 0; k < 60; k++) {
-    const x = m.x + m.w * (0.3 + 0.4 * ((k * 7) % 11) / 10)
-    const y = m.y + m.h * (0.3 + 0.4 * ((k * 5) % 13) / 12)
-    await p.mouse.move(x, y)
-    await p.waitForTimeout(120)
-    const tip = p.locator('.tooltip')
-    if (await tip.isVisible()) {
-      const text = await tip.innerText()
-      if (re.test(text)) return text
-    }
-  }
-  throw new Error(`no tooltip matching ${re}`)
-}
 
 const centre = () => ({ lon: (district[0] + district[2]) / 2, lat: (district[1] + district[3]) / 2 })
 
@@ -99,7 +82,7 @@ describe('leader hotspot layers', () => {
   })
 
   test('hovering a cell explains its Gi* class with z and p', async () => {
-    const text = await hoverUntil(page, /Gi\* z/)
+    const { text } = await hoverUntil(page, /Gi\* z/)
     expect(text).toMatch(/网格 \d+/)
     expect(text).toContain('p 值（双侧）')
     expect(text).toContain('面积')
@@ -169,7 +152,7 @@ describe('planner view', () => {
     const m = await mapRect(page)
     const core = { x: m.x + m.w / 2 - 150, y: m.y + m.h / 2 - 150, w: 300, h: 300 }
     expect(countPixels(img, core, (r, g, b) => saturation(r, g, b) > 0.2) / (core.w * core.h)).toBeGreaterThan(0.1)
-    const text = await hoverUntil(page, /工作量/)
+    const { text } = await hoverUntil(page, /工作量/)
     expect(text).toMatch(/面积\s*[\d,]+ m²/)
   })
 

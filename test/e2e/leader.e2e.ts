@@ -11,7 +11,7 @@ import { resolve } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { type RunningServer, launchBrowser, mapReady, mapRect, offsetFromCentre, screenshotDir, startServer } from './harness'
+import { type RunningServer, hoverUntil, launchBrowser, mapReady, mapRect, offsetFromCentre, screenshotDir, startServer } from './harness'
 import { countPixels, decodePng, saturation } from './png'
 
 interface Fc {
@@ -287,23 +287,6 @@ describe('leader view: emerging hot spots, forecast evaluation, hotspot exports'
     }, [selector, offset] as const)
   }
 
-  /** Moves the pointer over the map until the tooltip shows text matching `re`; returns the pointer position and the text. */
-  async function hoverUntil(p: Page, re: RegExp): Promise<{ x: number; y: number; text: string }> {
-    const m = await mapRect(p)
-    for (let k = 0; k < 80; k++) {
-      const x = m.x + m.w * (0.25 + 0.5 * (((k * 7) % 11) / 10))
-      const y = m.y + m.h * (0.25 + 0.5 * (((k * 5) % 13) / 12))
-      await p.mouse.move(x, y)
-      await p.waitForTimeout(120)
-      const tip = p.locator('.tooltip')
-      if (await tip.isVisible()) {
-        const text = await tip.innerText()
-        if (re.test(text)) return { x, y, text }
-      }
-    }
-    throw new Error(`no tooltip matching ${re}`)
-  }
-
   test('the emerging analysis runs from the panel and draws its patterns with a legend of names and counts', async () => {
     await page.goto(`${server.url}/?layers=communities#map=13.2/${centre.lat.toFixed(5)}/${centre.lon.toFixed(5)}`)
     await ready(page)
@@ -334,7 +317,7 @@ describe('leader view: emerging hot spots, forecast evaluation, hotspot exports'
   })
 
   test('hovering a cell names its pattern and the reason; a click shows its sparkline', async () => {
-    const hit = await hoverUntil(page, /模式\s*(新|连续|加剧|持续|减弱|零星|振荡|历史)(热|冷)点/)
+    const hit = await hoverUntil(page, /模式\s*(新|连续|加剧|持续|减弱|零星|振荡|历史)(热|冷)点/, { tries: 80, spread: 0.5 })
     expect(hit.text).toMatch(/Mann-Kendall z = /)
     expect(hit.text).toContain('显著时间步')
     await shot(page, 'emerging-tooltip.png')

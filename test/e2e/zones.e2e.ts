@@ -9,7 +9,7 @@
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { type RunningServer, launchBrowser, mapReady, mapRect, screenshotDir, startServer } from './harness'
+import { type RunningServer, hoverUntil, launchBrowser, mapReady, mapRect, screenshotDir, startServer } from './harness'
 import { countPixels, decodePng, saturation } from './png'
 
 let server: RunningServer
@@ -19,29 +19,6 @@ let page: Page
 /** Nothing loading and the latest layers drawn. */
 const ready = (p: Page) => mapReady(p, 240_000)
 
-
-/** Where the pointer last showed a matching tooltip. */
-let lastHover = { x: 0, y: 0 }
-
-/** Moves the pointer over the map until the tooltip shows text matching `re`. */
-async function hoverUntil(p: Page, re: RegExp): Promise<string> {
-  const m = await mapRect(p)
-  for (let k = 0; k < 60; k++) {
-    const x = m.x + m.w * (0.3 + 0.4 * ((k * 7) % 11) / 10)
-    const y = m.y + m.h * (0.3 + 0.4 * ((k * 5) % 13) / 12)
-    await p.mouse.move(x, y)
-    await p.waitForTimeout(120)
-    const tip = p.locator('.tooltip')
-    if (await tip.isVisible()) {
-      const text = await tip.innerText()
-      if (re.test(text)) {
-        lastHover = { x, y }
-        return text
-      }
-    }
-  }
-  throw new Error(`no tooltip matching ${re}`)
-}
 
 /** Share of the map's central area in saturated (analytical) colours. */
 async function colourShare(p: Page, name: string): Promise<number> {
@@ -131,13 +108,14 @@ describe('zones view', () => {
     expect(await rows.first().innerText()).toMatch(/\d{14}\s+[\d,]+\s+[\d.]+%\s+[\d.]+%/)
     expect(await page.locator('.zone-grids thead').innerText()).toMatch(/责任网格\s+案件数\s+结案率\s+按期结案率/)
 
-    const tip = await hoverUntil(page, /按期结案率/)
+    const hover = await hoverUntil(page, /按期结案率/)
+    const tip = hover.text
     expect(tip).toMatch(/结案率\s+[\d.]+%/)
     expect(tip).toMatch(/按期结案率\s+[\d.]+%/)
     await page.screenshot({ path: resolve(screenshotDir, 'zones-rates-tooltip.png') })
 
     // a click on the grid under the pointer: its detail in the panel and its row selected
-    await page.mouse.click(lastHover.x, lastHover.y)
+    await page.mouse.click(hover.x, hover.y)
     const detail = page.locator('.zone-detail')
     await detail.waitFor({ timeout: 10_000 })
     const text = await detail.innerText()
