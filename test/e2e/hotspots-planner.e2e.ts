@@ -11,6 +11,7 @@ import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { type RunningServer, hoverUntil, launchBrowser, mapReady, mapRect, screenshotDir, startServer } from './harness'
+import { measurePan } from './pan'
 import { countPixels, decodePng, saturation } from './png'
 
 let server: RunningServer
@@ -234,116 +235,20 @@ describe('planner view', () => {
 })
 
 describe('100,000 cells', () => {
-  /** Square cells of `side` degrees filling a grid of n × n over the district's centre. */
-  function syntheticCells(n: number, side: number) {
-    const c = centre()
-    const x0 = c.lon - (n * side) / 2
-    const y0 = c.lat - (n * side) / 2
-    const features = []
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const x = x0 + j * side
-        const y = y0 + i * side
-        const idx = i * n + j
-        features.push({
-          type: 'Feature',
-          id: idx,
-          geometry: { type: 'Polygon', coordinates: [[[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]] },
-          properties: { idx, code: `330199001001${String(idx).padStart(6, '0')}`, community_id: null, community: null, area_m2: 225 },
-        })
-      }
-    }
-    return { type: 'FeatureCollection', layout_id: 999_999, features }
-  }
-
-  test('panning stays interactive (frames per second printed)', async () => {
-    const n = 317 // 100,489 cells
-    const cells = JSON.stringify(syntheticCells(n, 0.00015))
-    // a stored workload for the synthetic layout: a smooth hill of cases, so every class is drawn
-    const rows = Array.from({ length: n * n }, (_, k) => {
-      const i = Math.floor(k / n) - n / 2
-      const j = (k % n) - n / 2
-      return { cell: k, code: '', cases: Math.round(40 * Math.exp(-(i * i + j * j) / 4000)) }
-    })
-    const view = { id: 999_999, kind: 'cell-stats', name: null, parameters: { by: 'cell' }, filters: { include_stacked: false }, layout_id: 999_999, as_of: new Date().toISOString(), status: 'done', created_at: '', finished_at: '', duration_ms: 1, summary: { cases: 1, units: n * n }, error: null, result_url: '/api/analyses/999999/result' }
-    const p2 = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
-    await p2.route('**/api/layouts/999999/cells**', (r) => r.fulfill({ contentType: 'application/geo+json', body: cells }))
-    await p2.route('**/api/analyses?*layout_id=999999*', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify({ items: [view], total: 1, limit: 200, offset: 0 }) }))
-    await p2.route('**/api/analyses/999999/result**', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify({ analysis: view, rows, total: rows.length }) }))
-    // Chromium's own counters: the renderer main thread's busy time (script, style, layout, the
-    // WebGL calls deck.gl and MapLibre issue), which is what a frame costs the page whatever the
-    // GPU; swiftshader's rasterising runs in the GPU process and is not part of it.
-    const cdp = await p2.context().newCDPSession(p2)
-    await cdp.send('Performance.enable')
-    const taskSeconds = async (): Promise<number> => {
-      const { metrics } = await cdp.send('Performance.getMetrics')
-      return metrics.find((x) => x.name === 'TaskDuration')?.value ?? NaN
-    }
-    /** Pans back and forth for `ms`: frames drawn per second and main-thread milliseconds per frame. */
-    const panFps = async (ms: number): Promise<{ fps: number; mainMsPerFrame: number }> => {
-      const busy0 = await taskSeconds()
-      await p2.evaluate(() => {
-        const w = window as unknown as { __frames: number; __counting: boolean }
-        w.__frames = 0
-        w.__counting = true
-        const tick = () => {
-          if (!w.__counting) return
-          w.__frames++
-          requestAnimationFrame(tick)
-        }
-        requestAnimationFrame(tick)
-      })
-      const t0 = Date.now()
-      await p2.mouse.move(m.x + m.w / 2, m.y + m.h / 2)
-      await p2.mouse.down()
-      let dir = 1
-      while (Date.now() - t0 < ms) {
-        for (let s = 0; s < 10; s++) await p2.mouse.move(m.x + m.w / 2 + dir * s * 20, m.y + m.h / 2 + dir * s * 8)
-        dir = -dir
-      }
-      await p2.mouse.up()
-      const frames = await p2.evaluate(() => {
-        const w = window as unknown as { __frames: number; __counting: boolean }
-        w.__counting = false
-        return w.__frames
-      })
-      const busy = (await taskSeconds()) - busy0
-      return { fps: frames / ((Date.now() - t0) / 1000), mainMsPerFrame: (busy * 1000) / Math.max(1, frames) }
-    }
-    const c = centre()
-    // baseline: the same pan over the base map alone (a view without analytical layers)
-    await p2.goto(`${server.url}/?view=scheduler#map=15/${c.lat.toFixed(5)}/${c.lon.toFixed(5)}`)
-    await ready(p2)
-    let m = await mapRect(p2)
-    const base = await panFps(4000)
-    await p2.goto(`${server.url}/?view=planner&layout=999999#map=15/${c.lat.toFixed(5)}/${c.lon.toFixed(5)}`)
-    const t0 = Date.now()
-    await ready(p2)
-    await p2.waitForFunction(() => /工作量/.test(document.querySelector('.legend')?.textContent ?? ''), undefined, { timeout: 120_000 })
-    await ready(p2)
-    const loadMs = Date.now() - t0
-    await p2.screenshot({ path: resolve(screenshotDir, 'planner-100k.png'), timeout: 300_000 })
-    const cellsPan = await panFps(4000)
-    const cellsDrawn = await p2.evaluate(() => document.querySelector('.legend')?.textContent ?? '')
-    // Software WebGL rasterises every pixel on the CPU, so at 1280×800 the frame rate says more
-    // about fill rate than about the 100,000 cells. A small window keeps the geometry (every cell
-    // is still drawn) and removes most of the fill: what is left is the cost of the data.
-    await p2.setViewportSize({ width: 480, height: 300 })
-    await ready(p2)
-    m = await mapRect(p2)
-    const smallPan = await panFps(4000)
+  test('panning stays interactive (frames per second printed; figures against 30 fps in test/bench/map-pan.bench.ts)', async () => {
+    const run = await measurePan(browser, server.url, centre(), { screenshot: resolve(screenshotDir, 'planner-100k.png') })
     const r1 = (v: number) => Math.round(v * 10) / 10
     console.log(JSON.stringify({
-      name: 'planner pan with 100k cells', cells: n * n, fps: r1(cellsPan.fps), base_map_only_fps: r1(base.fps),
-      main_thread_ms_per_frame: r1(cellsPan.mainMsPerFrame), base_map_only_main_thread_ms_per_frame: r1(base.mainMsPerFrame),
-      fps_480x300: r1(smallPan.fps), main_thread_ms_per_frame_480x300: r1(smallPan.mainMsPerFrame), load_ms: loadMs,
-      load_average: r1(loadavg()[0]), renderer: 'chromium swiftshader (software WebGL)',
+      name: 'planner pan with 100k cells', cells: run.cells, fps: r1(run.cells1280.fps), base_fps: r1(run.base.fps),
+      fps_480x300: r1(run.cellsSmall.fps), base_fps_480x300: r1(run.baseSmall.fps),
+      main_thread_ms_per_frame: r1(run.cells1280.mainMsPerFrame), main_thread_ms_per_frame_480x300: r1(run.cellsSmall.mainMsPerFrame),
+      load_ms: run.loadMs, load_average: r1(loadavg()[0]), renderer: 'chromium swiftshader (software WebGL)',
     }))
-    expect(cellsDrawn).toContain('工作量')
-    // software WebGL on a shared 2-core machine makes the displayed fps meaningless as an absolute
-    // figure; the bar is relative: 100,000 cells may cost at most four times the frame time of
-    // the base map alone
-    expect(cellsPan.fps).toBeGreaterThan(base.fps / 4)
-    await p2.close()
+    expect(run.legend).toContain('工作量')
+    // software WebGL on a shared 2-core machine makes absolute frame rates depend on the load; the
+    // bar here is relative: 100,000 cells may cost at most four times the frame time of the
+    // scheduler view's base map, coverage and tracks
+    expect(run.cells1280.fps).toBeGreaterThan(run.base.fps / 4)
+    expect(run.cellsSmall.fps).toBeGreaterThan(run.baseSmall.fps / 4)
   }, 600_000)
 })
