@@ -23,5 +23,5 @@ export const realDataDir: string | undefined = process.env.WANGGE_REAL_DATA
   ? resolve(projectRoot, process.env.WANGGE_REAL_DATA)
   : undefined
 
-/** Message for tests skipped for lack of real data. */
-export const REAL_DATA_SKIP = 'needs WANGGE_REAL_DATA (e.g. ../shared/data); skipped'
+/** What a real-data suite's name says of its data: where it came from, or why the suite is skipped. */
+export const REAL_DATA_SKIP = realDataDir ? `real data from ${realDataDir}` : 'needs WANGGE_REAL_DATA (e.g. ../shared/data); skipped'
