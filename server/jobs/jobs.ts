@@ -34,6 +34,12 @@ const KEEP_FINISHED_MS = 60 * 60 * 1000
 export class JobRegistry {
   private readonly jobs = new Map<string, Job<unknown>>()
 
+  /**
+   * @param syncWaitMs  how long a request waits for its job before answering 202 (default one
+   *   second; tests of the 202 path set 0 so a fast machine cannot finish the job in time)
+   */
+  constructor(readonly syncWaitMs = 1000) {}
+
   start<T>(kind: string, run: (progress: ProgressFn) => Promise<T>, resultUrl?: (result: T) => string): Job<T> {
     this.prune()
     const job = {

@@ -13,19 +13,17 @@ const JobView = Type.Object({
   result: Type.Optional(Type.Unknown()),
 })
 
-/** How long a request waits for a job before answering 202 with a status URL. */
-export const SYNC_WAIT_MS = 1000
-
 /**
- * Runs `work` as a job: answers with its result when it finishes within a second (or `waitMs`),
- * otherwise 202 Accepted pointing at /api/jobs/:id where progress can be polled.
+ * Runs `work` as a job: answers with its result when it finishes within the registry's wait (a
+ * second unless configured) or `waitMs`, otherwise 202 Accepted pointing at /api/jobs/:id where
+ * progress can be polled.
  */
 export async function runAsJob<T>(
   reply: FastifyReply, jobs: JobRegistry, kind: string, work: (progress: ProgressFn) => Promise<T>,
   opts: { waitMs?: number; status?: number } = {},
 ): Promise<void> {
   const job = jobs.start(kind, work)
-  const finished = await jobs.settle(job, opts.waitMs ?? SYNC_WAIT_MS)
+  const finished = await jobs.settle(job, opts.waitMs ?? jobs.syncWaitMs)
   if (finished) {
     const result = await job.promise // rethrows a failure, which the error handler turns into a problem
     await reply.status(opts.status ?? 200).send(result)

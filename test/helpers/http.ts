@@ -33,7 +33,10 @@ export async function settled(app: App, res: { statusCode: number; json(): any }
   }
 }
 
-/** The HTTP app over `db` as the service builds it, with its own job registry and no raster base map. */
-export function testApp(db: Database): Promise<App> {
-  return buildApp({ db, jobs: new JobRegistry(), config: { basemapUrl: undefined } })
+/**
+ * The HTTP app over `db` as the service builds it, with its own job registry and no raster base
+ * map. `syncWaitMs: 0` makes every job-backed request answer 202, whatever the machine's speed.
+ */
+export function testApp(db: Database, o: { syncWaitMs?: number } = {}): Promise<App> {
+  return buildApp({ db, jobs: new JobRegistry(o.syncWaitMs), config: { basemapUrl: undefined } })
 }
