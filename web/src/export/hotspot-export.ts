@@ -72,8 +72,7 @@ export function emergingRecords(rows: ReadonlyArray<Record<string, unknown>>, ti
   })
 }
 
-
-/** Recurring-problem spots as records: properties with the categories as JSON, and the spot's centre. */
+/** Recurring-problem spots as records: their properties (categories become JSON text in CSV). */
 export function clusterRecords(features: readonly ClusterFeature[]): Array<Record<string, unknown>> {
   return features.map((f) => ({ ...f.properties }))
 }

@@ -31,7 +31,8 @@ const MUTED = '#b8bcc4'
 const AXIS = '#7a808a'
 const PAD = { top: 16, right: 6, bottom: 18, left: 6 }
 
-function esc(s: string): string {
+/** Text made safe inside SVG markup and attribute values (the charts are built as strings). */
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 

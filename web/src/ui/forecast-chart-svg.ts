@@ -4,6 +4,7 @@
  * district flagged. A method above another forecasts better at equal area; the diagonal is a
  * map drawn at random. Methods differ by colour (Okabe–Ito) and by marker shape.
  */
+import { esc } from './chart-svg'
 
 export interface ForecastSeries {
   method: string
@@ -34,10 +35,6 @@ export const METHOD_STYLE: Readonly<Record<string, { color: string; marker: 'cir
 
 const AXIS = '#7a808a'
 const GRID = '#e3e5e8'
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
 
 /** SVG of one marker centred on (x, y). */
 export function markerSvg(marker: string, x: number, y: number, r: number, color: string): string {

@@ -4,6 +4,7 @@
  * (|z| ≥ 1.645) dashed, and the steps where the cell was a significant hot (cold) spot marked
  * in red (blue) in both. Steps are marked by shape too (filled ▲ hot, ▼ cold), not by colour alone.
  */
+import { esc } from './chart-svg'
 
 export interface SparklineInput {
   /** cases per step */
@@ -39,10 +40,6 @@ const COLD = '#2171b5'
 const MUTED = '#b8bcc4'
 const AXIS = '#7a808a'
 const INK = '#1f2933'
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
 
 let seq = 0
 
