@@ -7,7 +7,7 @@
  * makes it optional and layers of a district load in a moment without one.
  * SQLite is sql.js (SQLite compiled to WebAssembly): no native build, no install scripts.
  */
-import initSqlJs from 'sql.js'
+import initSqlJs, { type SqlJsStatic } from 'sql.js'
 import type { Geometry } from 'geojson'
 import { toWkb } from '../shared/wkb'
 import type { ExportField, ExportTable } from './table'
@@ -20,8 +20,10 @@ const WGS84_WKT = 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,29
   'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]'
 const SRS_ID = 4326
 
-// loaded once per process (~50 ms): renderExport stays synchronous for every caller
-const SQL = await initSqlJs()
+// compiled on the first GeoPackage export (~50 ms) and kept: servers and CLI commands that never
+// write one do not pay for it
+let sqlJs: Promise<SqlJsStatic> | undefined
+const loadSqlJs = (): Promise<SqlJsStatic> => (sqlJs ??= initSqlJs())
 
 /** GeoPackage's geometry type name for a layer: one type, single parts promoted to multi when mixed. */
 function layerType(table: ExportTable): { name: string; promote: boolean } {
@@ -62,10 +64,9 @@ function envelope(g: Geometry): [number, number, number, number] | null {
 
 /**
  * GeoPackage binary geometry: 'GP', version 0, flags (little-endian, envelope [minx, maxx, miny,
- * maxy] or the empty flag), SRS id, envelope, then ISO WKB.
+ * maxy] or the empty flag), SRS id, envelope (`env`, from `envelope(g)`), then ISO WKB.
  */
-export function gpkgGeometry(g: Geometry, srsId = SRS_ID): Uint8Array {
-  const env = envelope(g)
+function gpkgGeometry(g: Geometry, env: [number, number, number, number] | null): Uint8Array {
   const wkb = toWkb(g)
   const head = env ? 8 + 32 : 8
   const out = new Uint8Array(head + wkb.length)
@@ -73,7 +74,7 @@ export function gpkgGeometry(g: Geometry, srsId = SRS_ID): Uint8Array {
   out[0] = 0x47; out[1] = 0x50; out[2] = 0
   // bit 0: little-endian; bits 1–3: envelope kind (1 = xy); bit 4: empty geometry
   out[3] = env ? 0b0000_0011 : 0b0001_0001
-  view.setInt32(4, srsId, true)
+  view.setInt32(4, SRS_ID, true)
   if (env) {
     view.setFloat64(8, env[0], true); view.setFloat64(16, env[2], true)
     view.setFloat64(24, env[1], true); view.setFloat64(32, env[3], true)
@@ -86,8 +87,8 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
 const SQL_TYPE: Record<ExportField['type'], string> = { string: 'TEXT', number: 'DOUBLE', integer: 'INTEGER' }
 
 /** The layer as a GeoPackage file; its table is named after the layer (`-` → `_`). */
-export function toGeoPackage(table: ExportTable): Uint8Array {
-  const db = new SQL.Database()
+export async function toGeoPackage(table: ExportTable): Promise<Uint8Array> {
+  const db = new (await loadSqlJs()).Database()
   try {
     const layer = table.name.replace(/-/g, '_')
     const type = layerType(table)
@@ -123,8 +124,8 @@ export function toGeoPackage(table: ExportTable): Uint8Array {
         let geom: Uint8Array | null = null
         if (row.geometry) {
           const g = type.promote ? promoted(row.geometry) : row.geometry
-          geom = gpkgGeometry(g)
           const e = envelope(g)
+          geom = gpkgGeometry(g, e)
           if (e) ext = ext ? [Math.min(ext[0], e[0]), Math.min(ext[1], e[1]), Math.max(ext[2], e[2]), Math.max(ext[3], e[3])] : e
         }
         insert.run([geom, ...table.fields.map((f) => row.properties[f.name] ?? null)])

@@ -19,12 +19,12 @@ export interface RenderedExport {
   filename: string
 }
 
-export function renderExport(table: ExportTable, format: ExportFormat): RenderedExport {
+export async function renderExport(table: ExportTable, format: ExportFormat): Promise<RenderedExport> {
   switch (format) {
     case 'geojson': return { body: toGeoJson(table), contentType: 'application/geo+json; charset=utf-8', filename: `${table.name}.geojson` }
     case 'csv': return { body: toCsvWkt(table), contentType: 'text/csv; charset=utf-8', filename: `${table.name}.csv` }
     case 'shapefile': return { body: toShapefileZip(table), contentType: 'application/zip', filename: `${table.name}.zip` }
-    case 'gpkg': return { body: toGeoPackage(table), contentType: 'application/geopackage+sqlite3', filename: `${table.name}.gpkg` }
+    case 'gpkg': return { body: await toGeoPackage(table), contentType: 'application/geopackage+sqlite3', filename: `${table.name}.gpkg` }
     default: throw new RangeError(`Unexpected export format: ${String(format)}. Use ${EXPORT_FORMATS.join(', ')}.`)
   }
 }

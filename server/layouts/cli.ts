@@ -56,7 +56,7 @@ export function layoutCommands(program: Command): void {
     .addOption(new Option('--format <f>', 'file format').choices(EXPORT_FORMATS).default('geojson'))
     .requiredOption('--out <file>', 'output file')
     .action(async (id: string, o) => withDb(async (db) => {
-      const out = renderExport(await layoutExportTable(db, Number(id)), o.format as ExportFormat)
+      const out = await renderExport(await layoutExportTable(db, Number(id)), o.format as ExportFormat)
       writeFileSync(o.out, out.body)
       print({ file: o.out, format: o.format })
     }))

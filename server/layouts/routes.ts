@@ -54,7 +54,7 @@ export async function layoutRoutes(app: App, ctx: AppContext): Promise<void> {
       response: { 200: Type.Unknown(), 404: Problem },
     },
   }, async (req, reply) => {
-    const out = renderExport(await layoutExportTable(ctx.db, req.params.id), req.query.format as ExportFormat)
+    const out = await renderExport(await layoutExportTable(ctx.db, req.params.id), req.query.format as ExportFormat)
     return reply.type(out.contentType).header('content-disposition', `attachment; filename="${out.filename}"`)
       .send(typeof out.body === 'string' ? out.body : Buffer.from(out.body))
   })

@@ -100,7 +100,7 @@ export function zoneCommands(program: Command): void {
     .requiredOption('--out <file>', 'output file')
     .action(async (id: string, o) => withDb(async (db) => {
       if (o.format === 'html') writeFileSync(o.out, await zoningSummary(db, int(id)))
-      else writeFileSync(o.out, renderExport(await zoningExportTable(db, int(id)), o.format).body)
+      else writeFileSync(o.out, (await renderExport(await zoningExportTable(db, int(id)), o.format)).body)
       print({ written: o.out })
     }))
 }

@@ -73,7 +73,7 @@ export async function zoneRoutes(app: App, ctx: AppContext): Promise<void> {
         response: { 200: Type.Unknown(), 400: Problem, 404: Problem },
       },
     }, async (req, reply) => {
-      const out = renderExport(await zoningExportTable(ctx.db, req.params.id), format)
+      const out = await renderExport(await zoningExportTable(ctx.db, req.params.id), format)
       reply.type(out.contentType)
       if (format !== 'geojson') reply.header('content-disposition', `attachment; filename="${out.filename}"`)
       return reply.send(typeof out.body === 'string' ? out.body : Buffer.from(out.body))

@@ -25,7 +25,7 @@ const table: ExportTable = {
 
 describe('exports', () => {
   test('shapefile zip keeps Chinese attribute names and values (.cpg UTF-8) and has a .prj', async () => {
-    const zip = renderExport(table, 'shapefile').body as Uint8Array
+    const zip = (await renderExport(table, 'shapefile')).body as Uint8Array
     const files = unzipSync(zip)
     expect(Object.keys(files).sort()).toEqual(['cells.cpg', 'cells.dbf', 'cells.prj', 'cells.shp', 'cells.shx'])
     expect(new TextDecoder().decode(files['cells.cpg'])).toBe('UTF-8')
@@ -46,8 +46,8 @@ describe('exports', () => {
     expect(utf8Prefix('abc', 2)).toEqual(new TextEncoder().encode('ab'))
   })
 
-  test('CSV has WKT first and a BOM', () => {
-    const csv = renderExport(table, 'csv').body as string
+  test('CSV has WKT first and a BOM', async () => {
+    const csv = (await renderExport(table, 'csv')).body as string
     expect(csv.charCodeAt(0)).toBe(0xfeff)
     const lines = csv.slice(1).trim().split('\n')
     expect(lines[0]).toBe('wkt,编码,社区名称,面积,序号')
@@ -55,8 +55,8 @@ describe('exports', () => {
     expect(lines[2].startsWith('"MULTIPOLYGON (((2 0, 3 0, 3 1, 2 0)), ((4 0, 5 0, 5 1, 4 0)))",110101001001002,,3.25,2')).toBe(true)
   })
 
-  test('GeoJSON keeps columns in order, nulls as null', () => {
-    const fc = JSON.parse(renderExport(table, 'geojson').body as string)
+  test('GeoJSON keeps columns in order, nulls as null', async () => {
+    const fc = JSON.parse((await renderExport(table, 'geojson')).body as string)
     expect(Object.keys(fc.features[0].properties)).toEqual(['编码', '社区名称', '面积', '序号'])
     expect(fc.features[1].properties.社区名称).toBeNull()
   })

@@ -68,8 +68,9 @@ function rows(db: InstanceType<typeof SQL.Database>, sql: string): Array<Record<
   return res ? res.values.map((r) => Object.fromEntries(res.columns.map((c, k) => [c, r[k]]))) : []
 }
 
+const out = await renderExport(table, 'gpkg')
+
 describe('GeoPackage export', () => {
-  const out = renderExport(table, 'gpkg')
   const bytes = out.body as Uint8Array
   const db = new SQL.Database(bytes)
   afterAll(() => db.close())

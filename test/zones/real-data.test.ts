@@ -101,13 +101,13 @@ function firstQuarter(gz: string): string {
 
 async function checkExports(db: Database, z: ZoningView): Promise<void> {
   const table = await zoningExportTable(db, z.id)
-  const geo = JSON.parse(renderExport(table, 'geojson').body as string) as { features: Array<{ geometry: Polygon | MultiPolygon | null; properties: { code: string } }> }
+  const geo = JSON.parse((await renderExport(table, 'geojson')).body as string) as { features: Array<{ geometry: Polygon | MultiPolygon | null; properties: { code: string } }> }
   expect(geo.features).toHaveLength(z.k)
   expect(new Set(geo.features.map((f) => f.properties.code)).size).toBe(z.k)
   // a contiguous zone dissolves into one polygon
   const pieces = geo.features.map((f) => (f.geometry?.type === 'Polygon' ? 1 : f.geometry?.coordinates.length ?? 0))
   expect(pieces.filter((n) => n !== 1), 'zones exported as other than one polygon').toEqual([])
-  const shp = renderExport(table, 'shapefile').body as Uint8Array
+  const shp = (await renderExport(table, 'shapefile')).body as Uint8Array
   expect(shp.byteLength).toBeGreaterThan(1000)
 }
 
