@@ -4,7 +4,7 @@ import { readSql } from '../../db/sql-files'
 const KEYS = readSql(import.meta.url, '../queries/import-bulk-keys.sql')
 
 /** Loads smaller than this keep the per-row path: a few seconds of table lock would buy nothing. */
-export const BULK_MIN_ROWS = 5000
+const BULK_MIN_ROWS = 5000
 
 /**
  * Prepares `cases` for a large write inside the caller's transaction, or returns null when the

@@ -38,8 +38,11 @@ function copyLine(rows: ParsedCases, i: number, lon: number, lat: number): strin
 export interface CopyStager {
   /** queues row `i` of `rows` at the WGS84 position lon/lat */
   add(rows: ParsedCases, i: number, lon: number, lat: number): void
-  /** sends the queued rows (the server parses them while the reader goes on) */
-  flush(): void
+  /**
+   * sends the queued rows (the server parses them while the reader goes on); resolves at once, or
+   * once the stream drains when the server has fallen behind, so the reader waits for it
+   */
+  flush(): Promise<void>
   /** ends the COPY; resolves when the server has stored every row */
   end(): Promise<void>
   /** cancels the COPY (the transaction must then be rolled back) */
@@ -59,11 +62,18 @@ export function copyStager(conn: PoolClient): CopyStager {
   return {
     add(rows, i, lon, lat) { text += copyLine(rows, i, lon, lat) },
     flush() {
-      if (text && !failed) stream.write(text)
+      const sent = !text || failed ? true : stream.write(text)
       text = ''
+      if (sent) return Promise.resolve()
+      // an error ends the wait too: end() reports it
+      return new Promise<void>((resolve) => {
+        const done = () => { stream.off('drain', done); stream.off('error', done); resolve() }
+        stream.once('drain', done)
+        stream.once('error', done)
+      })
     },
     end() {
-      this.flush()
+      void this.flush()
       return new Promise<void>((resolve, reject) => {
         if (failed) { reject(failed); return }
         stream.once('error', reject)
@@ -94,7 +104,7 @@ async function copyRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, 
   const CHUNK = 2000
   for (let i = 0; i < rows.rowNo.length; i++) {
     stager.add(rows, i, lon[i], lat[i])
-    if (i % CHUNK === CHUNK - 1) stager.flush()
+    if (i % CHUNK === CHUNK - 1) await stager.flush()
   }
   await stager.end()
 }
@@ -103,7 +113,7 @@ async function copyRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, 
  * unnest() of parameter arrays into staging: works over any wire server, including an embedded
  * database served by another process (tests share one), which has no COPY; ~2× slower than COPY.
  */
-export async function unnestRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array, onBatch?: (done: number) => void): Promise<void> {
+async function unnestRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array, onBatch?: (done: number) => void): Promise<void> {
   const n = rows.rowNo.length
   for (let a = 0; a < n; a += UNNEST_BATCH) {
     const b = Math.min(n, a + UNNEST_BATCH)

@@ -38,7 +38,8 @@ export interface ParseContext {
   unmapped: Map<string, number>
   onRow?: (rowsRead: number) => void
   /** called after each chunk of a CSV (~1 MB) with the rows accepted so far, to pass them on while reading */
-  onChunk?: (accepted: ParsedCases) => void
+  /** after each chunk of rows; a returned promise pauses reading until it settles (back-pressure) */
+  onChunk?: (accepted: ParsedCases) => void | Promise<void>
 }
 
 const DELIMITERS = [',', ';', '\t', '|']
@@ -258,14 +259,21 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
     Papa.parse<string[]>(input, {
       delimiter, newline: sniffNewline(file.sample), skipEmptyLines: true,
       chunk(results, parser) {
-        try {
-          for (const record of results.data) onRecord(record)
-          ctx.onChunk?.(reader.out)
-        } catch (err) {
+        const fail = (err: unknown) => {
           failed = err
           parser.abort()
           input.destroy()
           reject(err)
+        }
+        try {
+          for (const record of results.data) onRecord(record)
+          const pending = ctx.onChunk?.(reader.out)
+          if (pending) {
+            parser.pause()
+            pending.then(() => parser.resume(), fail)
+          }
+        } catch (err) {
+          fail(err)
         }
       },
       complete: () => (failed ? reject(failed) : resolve()),

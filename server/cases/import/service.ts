@@ -170,7 +170,7 @@ export async function importCases(
     const ctx = {
       mapping, resolveCategory, report, unmapped,
       onRow: (n: number) => progress({ phase: 'reading', done: n }),
-      onChunk: keep ? (p: ParsedCases) => { positions.convert(p); keep.flush() } : undefined,
+      onChunk: keep ? (p: ParsedCases) => { positions.convert(p); return keep.flush() } : undefined,
     }
     parsed = geojson
       ? parseCaseGeoJson((await readFile(path)).toString('utf8'), ctx)
