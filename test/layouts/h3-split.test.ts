@@ -53,7 +53,7 @@ describe('splitH3Cells', () => {
   const metric = (x0: number, y0: number, x1: number, y1: number) => square(ox + x0, oy + y0, x1 - x0, y1 - y0)
   const scopeRing = [[0, 0], [1200, 0], [1200, 1200], [0, 1200], [0, 0]].map(([x, y]) => proj.inversePoint(ox + x, oy + y))
   const ids = h3Candidates({ type: 'Polygon', coordinates: [scopeRing] }, 11)
-  const split = splitH3Cells(ids, new RingIndex([metric(0, 0, 1200, 1200)]), new RingIndex([metric(0, 0, 600, 1200), metric(600, 0, 1200, 1200)], [1, 2]), proj, 'overlap')
+  const split = splitH3Cells(ids, new RingIndex([metric(0, 0, 1200, 1200)]), new RingIndex([metric(0, 0, 600, 1200), metric(600, 0, 1200, 1200)], [1, 2]), proj)
   const ready = split.ready()
 
   test('ready cells lie wholly inside, in the community holding their centre; the rest go to PostGIS', () => {

@@ -44,7 +44,7 @@ export function makeH3Builder(scopeGeometry: Polygon | MultiPolygon): KindBuilde
     const ids = h3Candidates(scopeGeometry, params.resolution)
     const split = splitH3Cells(
       ids, new RingIndex(scope), new RingIndex(units.map((u) => outlineOf(JSON.parse(u.outline) as Outline)), units.map((u) => u.unit_id)),
-      projector(ctx.crs.epsg), params.containment)
+      projector(ctx.crs.epsg))
     // PostGIS clips and homes the boundary cells while this process measures the ready ones
     const drafts = insertPostgisCells(ctx, ids, split)
     drafts.catch(() => {}) // awaited below; a failure must not count as unhandled meanwhile

@@ -46,9 +46,10 @@ export interface H3Split {
  * @param scope   the scope's outline (metric CRS), one polygon
  * @param units   layout_units outlines (metric CRS), ids = unit_id
  * @param proj    WGS84 ↔ the metric CRS
- * @param containment  'center': keep cells with their centre in the scope; 'overlap': every cell touching it
+ * Containment needs no say here: far from the scope's boundary 'center' and 'overlap' keep the
+ * same cells, and the boundary cells go to PostGIS, which applies it.
  */
-export function splitH3Cells(ids: string[], scope: RingIndex, units: RingIndex, proj: Projector, containment: 'center' | 'overlap'): H3Split {
+export function splitH3Cells(ids: string[], scope: RingIndex, units: RingIndex, proj: Projector): H3Split {
   const n = ids.length
   const start = new Uint32Array(n + 1)
   let lon = new Float64Array(n * 7)
@@ -98,7 +99,6 @@ export function splitH3Cells(ids: string[], scope: RingIndex, units: RingIndex, 
     if (units.near(cx, cy, UNIT_MARGIN_M)) { postgis.push(i); continue }
     keep.push(i); unit.push(u); area.push(Math.abs(a2) / 2); cxs.push(cx); cys.push(cy)
   }
-  void containment // far from the boundary, 'center' and 'overlap' keep the same cells
   return { ready: () => readyCells(ids, keep, unit, area, cxs, cys, lon, lat, x, y, start, proj), postgis, lon, lat, start }
 }
 
