@@ -285,7 +285,7 @@ export async function updateProgress(db: Database, id: number, progress: unknown
 
 /** Stores the result and marks the run done, together. */
 export async function finishAnalysis(db: Database, id: number, summary: unknown, result: unknown, durationMs: number): Promise<void> {
-  const stored = packResult(result) // before the transaction: compressing takes a few tens of ms
+  const stored = await packResult(result) // before the transaction: compressing takes a few tens of ms
   await db.knex.transaction(async (trx) => {
     await trx('analysis_results').insert({ analysis_id: id, result: stored })
     await trx('analyses').where({ id }).update({
@@ -322,5 +322,5 @@ export async function listAnalyses(db: Database, q: { kind?: string; layout_id?:
 
 export async function getResult<T>(db: Database, id: number): Promise<T | undefined> {
   const row = await db.knex('analysis_results').where({ analysis_id: id }).first('result')
-  return row ? unpackResult<T>(row.result) : undefined
+  return row ? await unpackResult<T>(row.result) : undefined
 }

@@ -1,10 +1,6 @@
-import { promisify } from 'node:util'
-import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib'
 import type { Database } from '../db/connect'
 import type { ImportReport, RowError } from './report'
-
-const gzip = promisify(gzipCb)
-const gunzip = promisify(gunzipCb)
+import { gunzipJson, gzipJson } from '../shared/gzip-json'
 
 /** What the smaller imports (taxonomy, mappings, boundaries, base map) return. */
 export interface SimpleImportResult {
@@ -20,7 +16,7 @@ export interface SimpleImportResult {
  * reasons repeated thousands of times, which even the fastest level shrinks ~15×.
  */
 export async function recordImportDone(db: Database, id: number, report: ImportReport, counts: object): Promise<void> {
-  const errorsGz = await gzip(JSON.stringify(report.errors), { level: 1 })
+  const errorsGz = await gzipJson(report.errors)
   await db.knex('imports').where({ id }).update({
     status: 'done', finished_at: db.knex.fn.now(), counts: JSON.stringify(counts),
     errors_gz: errorsGz, warnings: JSON.stringify(report.warnings),
@@ -43,7 +39,7 @@ interface StoredErrors { errors?: RowError[]; errors_gz?: Buffer | null }
 
 /** The rejected rows of a stored import row, from `errors_gz` or, for older runs, `errors`. */
 async function decodeErrors(row: StoredErrors): Promise<RowError[]> {
-  if (row.errors_gz) return JSON.parse((await gunzip(row.errors_gz)).toString('utf8')) as RowError[]
+  if (row.errors_gz) return gunzipJson<RowError[]>(row.errors_gz)
   return row.errors ?? []
 }
 

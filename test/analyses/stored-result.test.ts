@@ -14,26 +14,26 @@ const table = (n: number) => ({
 })
 
 describe('stored results', () => {
-  test('a small table is stored as its own JSON', () => {
+  test('a small table is stored as its own JSON', async () => {
     const t = table(10)
-    const stored = packResult(t)
+    const stored = await packResult(t)
     expect(stored).toBe(JSON.stringify(t))
-    expect(unpackResult(JSON.parse(stored))).toEqual(t)
+    expect(await unpackResult(JSON.parse(stored))).toEqual(t)
   })
 
-  test('a large table is stored compressed and read back equal, numbers exact', () => {
+  test('a large table is stored compressed and read back equal, numbers exact', async () => {
     const t = table(20_000)
     expect(JSON.stringify(t).length).toBeGreaterThan(COMPRESS_FROM_CHARS)
-    const stored = packResult(t)
+    const stored = await packResult(t)
     expect(stored.length).toBeLessThan(JSON.stringify(t).length / 4)
     const parsed = JSON.parse(stored)
     expect(Object.keys(parsed).sort()).toEqual(['data', 'encoding'])
-    expect(unpackResult(parsed)).toEqual(t)
+    expect(await unpackResult(parsed)).toEqual(t)
   })
 
-  test('tables stored before compression existed read as they are', () => {
+  test('tables stored before compression existed read as they are', async () => {
     const t = { geometry: { type: 'none' }, columns: { encoding: ['gzip-base64'], data: ['x'] } }
-    expect(unpackResult(t)).toBe(t)
-    expect(unpackResult(null)).toBe(null)
+    expect(await unpackResult(t)).toBe(t)
+    expect(await unpackResult(null)).toBe(null)
   })
 })
