@@ -34,8 +34,6 @@ export interface Database {
 export async function openDatabase(opts: {
   databaseUrl?: string
   dataDir: string
-  /** treat databaseUrl as an embedded socket server started elsewhere (tests share one) */
-  embeddedUrl?: boolean
 }): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined
   let url = opts.databaseUrl
@@ -49,7 +47,7 @@ export async function openDatabase(opts: {
     pool: single ? { min: 0, max: 1 } : { min: 0, max: 10 },
     acquireConnectionTimeout: 120_000,
   })
-  let single = !!(embedded || opts.embeddedUrl)
+  let single = !!embedded
   let knex = connect(single)
   try {
     // A DATABASE_URL may point at another process's embedded database (pglite-socket): it serves

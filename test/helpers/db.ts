@@ -12,7 +12,7 @@ const DATA_TABLES = ['patrol_plan_routes', 'patrol_plans', 'patrol_graph_edges',
  */
 export async function openTestDatabase(): Promise<Database> {
   const url = inject('databaseUrl')
-  const db = await openDatabase({ databaseUrl: url, dataDir: '', embeddedUrl: inject('databaseKind') === 'embedded' })
+  const db = await openDatabase({ databaseUrl: url, dataDir: '' })
   await migrate(db.knex)
   await resetData(db)
   return db
