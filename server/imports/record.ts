@@ -1,6 +1,6 @@
 import type { Database } from '../db/connect'
 import type { ImportReport, RowError } from './report'
-import { gunzipJson, gzipJson } from '../shared/gzip-json'
+import { gunzipText, gzipJsonText } from '../shared/gzip-json'
 
 /** What the smaller imports (taxonomy, mappings, boundaries, base map) return. */
 export interface SimpleImportResult {
@@ -11,12 +11,23 @@ export interface SimpleImportResult {
 }
 
 /**
- * Marks an import run done, storing its counts, every rejected row and the warnings. The rejected
- * rows go gzip-compressed into `errors_gz` (migration 0007): level 1 because the JSON is a few
- * reasons repeated thousands of times, which even the fastest level shrinks ~15×.
+ * Rejected rows packed for `imports.errors_gz` (migration 0007): a JSON array on one line,
+ * gzip-compressed at level 1 because it is a few reasons repeated thousands of times, which even
+ * the fastest level shrinks ~15×. A run may store its rows in several such parts, concatenated
+ * (gzip reads consecutive members as one text): a case import packs the rows rejected while
+ * reading while the database is still writing, and adds the ones it rejects afterwards.
  */
-export async function recordImportDone(db: Database, id: number, report: ImportReport, counts: object): Promise<void> {
-  const errorsGz = await gzipJson(report.errors)
+export function packErrors(errors: RowError[]): Promise<Buffer> {
+  return gzipJsonText(`${JSON.stringify(errors)}\n`)
+}
+
+/**
+ * Marks an import run done, storing its counts, every rejected row and the warnings. `packed`,
+ * when given, holds every rejected row of the report already packed (packErrors).
+ */
+export async function recordImportDone(db: Database, id: number, report: ImportReport, counts: object,
+  packed?: Promise<Buffer>[]): Promise<void> {
+  const errorsGz = Buffer.concat(await Promise.all(packed ?? [packErrors(report.errors)]))
   await db.knex('imports').where({ id }).update({
     status: 'done', finished_at: db.knex.fn.now(), counts: JSON.stringify(counts),
     errors_gz: errorsGz, warnings: JSON.stringify(report.warnings),
@@ -37,10 +48,11 @@ export async function finishImport(db: Database, id: number, report: ImportRepor
 
 interface StoredErrors { errors?: RowError[]; errors_gz?: Buffer | null }
 
-/** The rejected rows of a stored import row, from `errors_gz` or, for older runs, `errors`. */
+/** The rejected rows of a stored import row in row order, from `errors_gz` (packErrors) or, for older runs, `errors`. */
 async function decodeErrors(row: StoredErrors): Promise<RowError[]> {
-  if (row.errors_gz) return gunzipJson<RowError[]>(row.errors_gz)
-  return row.errors ?? []
+  if (!row.errors_gz) return row.errors ?? []
+  const parts = (await gunzipText(row.errors_gz)).split('\n').filter((line) => line)
+  return parts.flatMap((line) => JSON.parse(line) as RowError[]).sort((a, b) => a.row - b.row)
 }
 
 /** One import run as the API shows it (every rejected row in `errors`); undefined when there is none. */

@@ -8,8 +8,12 @@ import { createError } from '../shared/errors'
 export const NotText = createError('WG_NOT_TEXT', '%s does not look like a text file (%s); expected %s', 415)
 
 const SAMPLE_BYTES = 64 * 1024
-/** read and gunzip in 1 MB pieces: 16× fewer chunks for parsers to stitch than the 64 KB default */
-const CHUNK_BYTES = 1 << 20
+/**
+ * Read and gunzip in 64 KB pieces (Node's default for files): a parser then hands control back
+ * to the event loop every few milliseconds, so what it passes on (a case import's rows streaming
+ * to the database) goes out while it reads, instead of waiting behind a megabyte of parsing.
+ */
+const CHUNK_BYTES = 1 << 16
 
 export type TextEncoding = 'utf8' | 'gbk'
 
@@ -21,18 +25,32 @@ export interface TextFile {
   sample: string
   /** a fresh stream of the whole decoded text */
   stream(): Readable
+  /**
+   * The share of the whole text (0–1) that its first `chars` characters make, for a parser that
+   * knows how far it has read in the latest stream. The whole is the file's size, or for gzip the
+   * size in its trailer (exact for one member under 4 GB), in bytes: converted to characters at
+   * the rate the stream has decoded so far.
+   */
+  fractionAt(chars: number): number
 }
 
-/** Reads the first bytes of a file, gunzipping them when the file is gzip. */
-async function headBytes(path: string): Promise<{ bytes: Buffer; gzip: boolean; zip: boolean }> {
+/**
+ * Reads the first bytes of a file, gunzipping them when the file is gzip, and the size of its
+ * text: the file's size, or for gzip the uncompressed size in the trailer's last 4 bytes (ISIZE,
+ * modulo 4 GB; the last member's only when there are several).
+ */
+async function headBytes(path: string): Promise<{ bytes: Buffer; gzip: boolean; zip: boolean; textBytes: number }> {
   const fh = await open(path, 'r')
   try {
+    const { size } = await fh.stat()
     const buf = Buffer.alloc(SAMPLE_BYTES)
     const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, 0)
     const raw = buf.subarray(0, bytesRead)
     const gzip = raw[0] === 0x1f && raw[1] === 0x8b
     const zip = raw[0] === 0x50 && raw[1] === 0x4b && raw[2] === 0x03 && raw[3] === 0x04
-    if (!gzip) return { bytes: raw, gzip, zip }
+    if (!gzip) return { bytes: raw, gzip, zip, textBytes: size }
+    const trailer = Buffer.alloc(4)
+    if (size >= 18) await fh.read(trailer, 0, 4, size - 4)
     // Decompress only the start: a truncated gzip member throws, so use the partial output.
     let bytes: Buffer
     try {
@@ -40,7 +58,7 @@ async function headBytes(path: string): Promise<{ bytes: Buffer; gzip: boolean; 
     } catch {
       bytes = Buffer.alloc(0)
     }
-    return { bytes: bytes.subarray(0, SAMPLE_BYTES), gzip, zip }
+    return { bytes: bytes.subarray(0, SAMPLE_BYTES), gzip, zip, textBytes: Math.max(trailer.readUInt32LE(0), size) }
   }
   finally {
     await fh.close()
@@ -88,22 +106,41 @@ function isUtf8(bytes: Buffer): boolean {
  * Binary files (NUL bytes, zip archives) are refused up front, naming what was expected.
  */
 export async function openTextFile(path: string, opts: { label: string; expected: string; encoding?: TextEncoding }): Promise<TextFile> {
-  const { bytes, gzip, zip } = await headBytes(path)
+  const { bytes, gzip, zip, textBytes } = await headBytes(path)
   if (zip) throw NotText(opts.label, 'it is a zip archive', opts.expected)
   if (bytes.includes(0)) throw NotText(opts.label, 'it contains binary data', opts.expected)
   const encoding: TextEncoding = opts.encoding ?? (isUtf8(bytes) ? 'utf8' : 'gbk')
   const sample = iconv.decode(bytes, encoding).replace(/^\uFEFF/, '')
+  let bytesIn = 0
+  let charsOut = 0
   return {
     encoding,
     gzip,
     sample,
+    fractionAt: (chars) => (bytesIn && textBytes ? Math.min(1, chars / ((textBytes * charsOut) / bytesIn)) : 0),
     stream() {
       let s: Readable = createReadStream(path, { highWaterMark: CHUNK_BYTES })
       if (gzip) s = s.pipe(createGunzip({ chunkSize: CHUNK_BYTES }))
+      bytesIn = 0
+      charsOut = 0
+      s = s.pipe(new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytesIn += chunk.length
+          done(null, chunk)
+        },
+      }))
+      const countChars = new Transform({
+        decodeStrings: false,
+        encoding: 'utf8',
+        transform(chunk: string, _enc, done) {
+          charsOut += chunk.length
+          done(null, chunk)
+        },
+      })
       // UTF-8 through Node's own decoder (characters split across chunks are carried over): a
       // few times faster than iconv-lite's stream, which is kept for GBK.
-      if (encoding === 'utf8') return s.setEncoding('utf8').pipe(stripBom())
-      return s.pipe(iconv.decodeStream(encoding, { stripBOM: true })) as unknown as Readable
+      if (encoding === 'utf8') return s.setEncoding('utf8').pipe(stripBom()).pipe(countChars)
+      return (s.pipe(iconv.decodeStream(encoding, { stripBOM: true })) as unknown as Readable).pipe(countChars)
     },
   }
 }

@@ -71,8 +71,21 @@ export function wallTimeToEpoch(tz: string, y: number, mo: number, d: number, h:
   return wallTimeIn(offsetsOf(tz), y, mo, d, h, mi, s, ms)
 }
 
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): integer
+ * arithmetic in place of Date.UTC, which costs more than the rest of parsing a time.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y
+  const era = Math.floor(yy / 400)
+  const yoe = yy - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
 function wallTimeIn(offset: (utcMs: number) => number, y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
-  const naive = Date.UTC(y, mo - 1, d, h, mi, s, ms)
+  const naive = daysFromCivil(y, mo, d) * 86_400_000 + h * HOUR + mi * 60_000 + s * 1000 + ms
   const first = naive - offset(naive)
   return naive - offset(first)
 }

@@ -22,5 +22,10 @@ export function gzipJsonText(json: string): Promise<Buffer> {
 
 /** The value of {@link gzipJson}'s bytes. */
 export async function gunzipJson<T>(bytes: Uint8Array): Promise<T> {
-  return JSON.parse((await gunzip(bytes)).toString('utf8')) as T
+  return JSON.parse(await gunzipText(bytes)) as T
+}
+
+/** The UTF-8 text of gzip bytes; several gzip members concatenated read as one text. */
+export async function gunzipText(bytes: Uint8Array): Promise<string> {
+  return (await gunzip(bytes)).toString('utf8')
 }

@@ -19,6 +19,11 @@ const HEADER = 'case_id,reported_at,category,source,status,closed_at,lon,lat,add
 const row = (id: string, lon = 120.155, lat = 30.265, extra: Partial<Record<'time' | 'cat' | 'source' | 'status' | 'closed', string>> = {}) =>
   [id, extra.time ?? '2025-05-01 18:00:00', extra.cat ?? '0401', extra.source ?? '巡查', extra.status ?? '', extra.closed ?? '', lon, lat, '测试路1号'].join(',')
 
+/** The keys and indexes of `cases`, each with its definition. */
+const casesKeys = async () => (await db.knex.raw(`
+  SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'cases'::regclass
+  UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases' ORDER BY 1, 2`)).rows
+
 describe('case import', () => {
   test('good rows are stored with their community; bad rows are reported with row, column and reason', async () => {
     const csv = [HEADER,
@@ -59,15 +64,12 @@ describe('case import', () => {
   })
 
   test('a load larger than the table drops the keys and plain indexes of cases and rebuilds them identically', async () => {
-    const keys = async () => (await db.knex.raw(`
-      SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'cases'::regclass
-      UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases' ORDER BY 1`)).rows
-    const before = await keys()
+    const before = await casesKeys()
     expect(before.filter((k: { def: string }) => /FOREIGN KEY/.test(k.def))).toHaveLength(3)
     const path = tempFile('cases.csv', [HEADER, row('K1'), row('K2', 120.165, 30.266, { cat: '0201' }), row('K3', 121.5, 31.2)].join('\n'))
     const first = await importCases(db, path, { bulkMinRows: 1 })
     expect(first.counts).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, rejected: 1 })
-    expect(await keys()).toEqual(before)
+    expect(await casesKeys()).toEqual(before)
     const stored = await db.knex('cases as k').join('districts as d', 'd.id', 'k.community_id').join('categories as c', 'c.code', 'k.category_code')
       .select('k.external_id', 'd.name_zh', 'k.import_id').orderBy('k.external_id')
     expect(stored).toEqual([
@@ -80,17 +82,76 @@ describe('case import', () => {
     // the table now holds as many rows as the file: the per-row path, and nothing changes
     const again = await importCases(db, path, { bulkMinRows: 1 })
     expect(again.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
-    expect(await keys()).toEqual(before)
+    expect(await casesKeys()).toEqual(before)
     // more rows than stored again: the bulk path updates the changed case and inserts the new ones
     const more = tempFile('cases.csv', [HEADER, row('K1', 120.155, 30.265, { status: 'closed', closed: '2025-05-02 08:00' }),
       row('K2', 120.165, 30.266, { cat: '0201' }), row('K4'), row('K5', 120.165, 30.266)].join('\n'))
     const third = await importCases(db, more, { bulkMinRows: 1 })
     expect(third.counts).toMatchObject({ inserted: 2, updated: 1, unchanged: 1 })
-    expect(await keys()).toEqual(before)
+    expect(await casesKeys()).toEqual(before)
     const after = await db.knex('cases').orderBy('external_id').select('external_id', 'status', 'import_id')
     expect(after.map((c) => [c.external_id, c.status, c.import_id])).toEqual([
       ['K1', 'closed', third.import_id], ['K2', 'reported', first.import_id], ['K4', 'reported', third.import_id], ['K5', 'reported', third.import_id],
     ])
+  })
+
+  test('a file written in many small batches stores exactly what one batch does; stacks count across batches and stored cases', async () => {
+    const P: [number, number] = [120.1611, 30.2611]
+    const lines = [HEADER]
+    for (let i = 0; i < 24; i++) {
+      if (i === 2 || i === 19) lines.push(row(`O${i}`, 121.5, 31.2)) // outside the district, early and late
+      else if (i === 7) lines.push(row(`U${i}`, 120.155, 30.265, { cat: '不存在的类别' }))
+      else if (i % 2 === 0) lines.push(row(`S${i}`, ...P)) // one coordinate all through the file
+      else lines.push(row(`D${i}`, 120.151 + (i % 5) * 0.002, 30.262 + (i % 3) * 0.002, { cat: i % 3 ? '0401' : '0201' }))
+    }
+    const path = tempFile('batches.csv', lines.join('\n'))
+    const mapping = { stackedMin: 5 }
+    const stored = async () => (await db.knex('cases as k').leftJoin('districts as d', 'd.id', 'k.community_id')
+      .select('k.external_id', 'k.category_code', 'k.stacked', 'd.name_zh', db.knex.raw('ST_AsText(k.geom) AS wkt')).orderBy('k.external_id'))
+    const before = await casesKeys()
+
+    const one = await importCases(db, path, { mapping, batchRows: 1000, bulkMinRows: 1 })
+    const oneStored = await stored()
+    await resetData(db)
+    await importDistricts(db, tempFile('district.geojson', tinyDistrictGeoJson()))
+    const many = await importCases(db, path, { mapping, batchRows: 3, bulkMinRows: 1 })
+    expect(await stored()).toEqual(oneStored)
+    expect(await casesKeys()).toEqual(before)
+    for (const r of [one, many]) {
+      expect(r.counts).toMatchObject({ rows: 24, inserted: 21, updated: 0, unchanged: 0, rejected: 3 })
+      expect(r.errors.map((e) => [e.row, e.code])).toEqual([[3, 'WG_OUTSIDE_DISTRICT'], [8, 'WG_UNKNOWN_CATEGORY'], [20, 'WG_OUTSIDE_DISTRICT']])
+      expect(r.stacked_points).toEqual([{ lon: P[0], lat: P[1], cases: 11 }])
+    }
+    expect(oneStored.filter((c) => c.stacked).map((c) => c.external_id).sort()).toEqual(
+      ['S0', 'S4', 'S6', 'S8', 'S10', 'S12', 'S14', 'S16', 'S18', 'S20', 'S22'].sort())
+    expect((await readImport(db, many.import_id))?.errors).toEqual(many.errors)
+
+    // again, in batches: nothing changes
+    const again = await importCases(db, path, { mapping, batchRows: 3, bulkMinRows: 1 })
+    expect(again.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 21, rejected: 3 })
+    expect(await stored()).toEqual(oneStored)
+
+    // a later file puts 2 new cases where the dataset holds 3: the coordinate becomes stacked,
+    // the stored cases there included
+    const Q: [number, number] = [120.1633, 30.2655]
+    await importCases(db, tempFile('q1.csv', [HEADER, row('Q1', ...Q), row('Q2', ...Q), row('Q3', ...Q)].join('\n')), { mapping })
+    expect(await db.knex('cases').whereIn('external_id', ['Q1', 'Q2', 'Q3']).where({ stacked: true }).count({ n: '*' })).toEqual([{ n: 0 }])
+    const q2 = await importCases(db, tempFile('q2.csv', [HEADER, row('Q4', ...Q), row('Q5', ...Q)].join('\n')), { mapping, batchRows: 1 })
+    expect(q2.stacked_points).toContainEqual({ lon: Q[0], lat: Q[1], cases: 5 })
+    expect(await db.knex('cases').where('external_id', 'like', 'Q%').where({ stacked: true }).count({ n: '*' })).toEqual([{ n: 5 }])
+  })
+
+  test('a failure after some batches are written rolls every batch back and records the import as failed', async () => {
+    const before = await casesKeys()
+    const lines = [HEADER]
+    for (let i = 0; i < 30; i++) lines.push(row(`F${i}`, 120.151 + (i % 7) * 0.002, 30.262, { source: i === 25 ? '怪渠道' : '巡查' }))
+    await expect(importCases(db, tempFile('fail.csv', lines.join('\n')), {
+      mapping: { sources: { 巡查: 'patrol', 怪渠道: 'somewhere' } }, batchRows: 3, bulkMinRows: 1,
+    })).rejects.toMatchObject({ code: 'WG_BAD_MAPPING' })
+    expect(await db.knex('cases').count({ n: '*' })).toEqual([{ n: 0 }])
+    expect(await casesKeys()).toEqual(before)
+    const runs = await db.knex('imports').where({ kind: 'cases' }).select('status', 'message')
+    expect(runs.every((r) => r.status === 'failed' && /somewhere/.test(r.message))).toBe(true)
   })
 
   test('tabs, backslashes and line breaks, fractional seconds and extra columns are staged intact', async () => {

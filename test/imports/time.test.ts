@@ -1,6 +1,16 @@
 import { describe, expect, test } from 'vitest'
 import { timeParser, wallTimeToEpoch } from '../../server/imports/time'
 
+describe('wallTimeToEpoch', () => {
+  test('matches Date.UTC on every day from 1899 to 2101 (leap years, century rules, month ends)', () => {
+    for (let day = Date.UTC(1899, 0, 1); day < Date.UTC(2102, 0, 1); day += 86_400_000) {
+      const d = new Date(day)
+      const [y, mo, dd] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
+      expect(wallTimeToEpoch('UTC', y, mo, dd, 13, 7, 9, 250)).toBe(day + 13 * 3_600_000 + 7 * 60_000 + 9_250)
+    }
+  })
+})
+
 describe('timeParser', () => {
   const sh = timeParser('auto', 'Asia/Shanghai')
   test('ISO with and without offset', () => {

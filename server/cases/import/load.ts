@@ -1,4 +1,5 @@
-import type { PoolClient } from 'pg'
+import type { Writable } from 'node:stream'
+import type { PoolClient, QueryResult } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { readSql } from '../../db/sql-files'
 import type { DatabaseKind } from '../../db/connect'
@@ -6,114 +7,113 @@ import type { ParsedCases } from './parse'
 import { prepareBulkWrite } from './bulk'
 
 const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
-const POINTS = readSql(import.meta.url, '../queries/import-points.sql')
+const SETTINGS = readSql(import.meta.url, '../queries/import-settings.sql')
 const STACKS = readSql(import.meta.url, '../queries/import-stacks.sql')
-const FLAG_OUTSIDE = readSql(import.meta.url, '../queries/import-flag-outside.sql')
+const STACKS_FRESH = readSql(import.meta.url, '../queries/import-stacks-fresh.sql')
+const FLAG_STACKED = readSql(import.meta.url, '../queries/import-flag-stacked.sql')
+const FLAG_STACKED_BULK = readSql(import.meta.url, '../queries/import-flag-stacked-bulk.sql')
 // the staged rows as a CTE, completed by the per-row-safe upsert or the bulk path's plain insert
 const ROWS = readSql(import.meta.url, '../queries/import-rows.sql')
-const UPSERT = `WITH ${ROWS},\n${readSql(import.meta.url, '../queries/import-upsert.sql')}`
-const UPSERT_BULK = `WITH ${ROWS},\n${readSql(import.meta.url, '../queries/import-upsert-bulk.sql')}`
-const FLAG_STACKED = readSql(import.meta.url, '../queries/import-flag-stacked.sql')
+/**
+ * One batch, as one multi-statement query: place the new coordinates, list the cases outside the
+ * district, write the batch into `cases`, empty the batch tables. One round trip instead of five
+ * matters when the batches are sent while the file is read: the client sends each statement only
+ * when its event loop comes round between chunks of parsing, and the server would wait for it.
+ */
+const batchSql = (upsert: string) => [
+  readSql(import.meta.url, '../queries/import-batch-points.sql'),
+  readSql(import.meta.url, '../queries/import-batch-outside.sql'),
+  `WITH ${ROWS},\n${readSql(import.meta.url, `../queries/${upsert}`)}`,
+  'TRUNCATE case_staging, case_new_points',
+].join(';\n')
+const BATCH = batchSql('import-upsert.sql')
+const BATCH_BULK = batchSql('import-upsert-bulk.sql')
 
-const COLUMNS = 'row_no, external_id, category_code, source, status, reported_ms, dispatched_ms, due_ms, closed_ms, address, lon, lat, attrs'
+const COLUMNS = 'row_no, external_id, category_code, source, status, reported_ms, dispatched_ms, due_ms, closed_ms, address, lon, lat, attrs, stacked'
 /** rows per unnest() statement on the embedded database (its wire server has no COPY) */
 const UNNEST_BATCH = 5000
+/**
+ * Rows per batch when streaming. The server writes one batch while the file's next rows are
+ * read, so only the last batch's writing adds to the import's time; smaller batches cost more
+ * statements and scans. Boston's 67k cases make about a dozen (they shrink at the end, see flush).
+ */
+export const STREAM_BATCH_ROWS = 8192
+/** batches sent but not yet written before reading waits for the server (bounds memory) */
+const BATCHES_IN_FLIGHT = 2
 
 /** epoch ms, or null for NaN (an absent time) */
 const ms = (t: number) => (Number.isFinite(t) ? t : null)
 
-// COPY text format: backslash, tab and line breaks must be escaped; \N is NULL.
+// COPY text format: backslash, tab and line breaks must be escaped; \N is NULL. Most values have
+// none of them, and one test is far cheaper than four replacements.
+const COPY_SPECIAL = /[\\\t\n\r]/
 const copyText = (v: string | null) =>
-  v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-
-/** One staged row in COPY text format (tab-separated, \\N for NULL, newline-terminated). */
-function copyLine(rows: ParsedCases, i: number, lon: number, lat: number): string {
-  const attrs = rows.attrs[i]
-  return `${rows.rowNo[i]}\t${copyText(rows.externalId[i])}\t${rows.category[i]}\t${rows.source[i]}\t${rows.status[i]}\t` +
-    `${ms(rows.reportedAt[i]) ?? '\\N'}\t${ms(rows.dispatchedAt[i]) ?? '\\N'}\t${ms(rows.dueAt[i]) ?? '\\N'}\t` +
-    `${ms(rows.closedAt[i]) ?? '\\N'}\t${copyText(rows.address[i])}\t${lon}\t${lat}\t${copyText(attrs ? JSON.stringify(attrs) : null)}\n`
-}
-
-/** Rows streamed into staging with COPY while the file is still being read. */
-export interface CopyStager {
-  /** queues row `i` of `rows` at the WGS84 position lon/lat */
-  add(rows: ParsedCases, i: number, lon: number, lat: number): void
-  /**
-   * sends the queued rows (the server parses them while the reader goes on); resolves at once, or
-   * once the stream drains when the server has fallen behind, so the reader waits for it
-   */
-  flush(): Promise<void>
-  /** ends the COPY; resolves when the server has stored every row */
-  end(): Promise<void>
-  /** cancels the COPY (the transaction must then be rolled back) */
-  abort(err: Error): Promise<void>
-}
+  v === null ? '\\N' : !COPY_SPECIAL.test(v) ? v
+    : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
 
 /**
- * COPY into staging, the fast path on a real server (~10× multi-row INSERT). Rows are sent chunk
- * by chunk as the reader accepts them, so the server parses and stores one chunk while Node reads
- * the next: on two cores the transfer costs almost nothing on top of reading the file.
+ * How many of the import's cases each exact coordinate holds so far. A case whose coordinate
+ * already holds the stacked minimum is written flagged: whatever else the dataset holds, the
+ * coordinate ends up stacked. Only the cases written before their coordinate reached the minimum
+ * are flagged afterwards, and for a dataset new to the table these counts are the stacks.
  */
-export function copyStager(conn: PoolClient): CopyStager {
-  const stream = conn.query(copyFrom(`COPY case_staging (${COLUMNS}) FROM STDIN`))
-  let failed: Error | undefined
-  stream.on('error', (err: Error) => { failed ??= err })
-  let text = ''
-  return {
-    add(rows, i, lon, lat) { text += copyLine(rows, i, lon, lat) },
-    flush() {
-      const sent = !text || failed ? true : stream.write(text)
-      text = ''
-      if (sent) return Promise.resolve()
-      // an error ends the wait too: end() reports it
-      return new Promise<void>((resolve) => {
-        const done = () => { stream.off('drain', done); stream.off('error', done); resolve() }
-        stream.once('drain', done)
-        stream.once('error', done)
-      })
-    },
-    end() {
-      void this.flush()
-      return new Promise<void>((resolve, reject) => {
-        if (failed) { reject(failed); return }
-        stream.once('error', reject)
-        stream.once('finish', () => resolve())
-        stream.end()
-      })
-    },
-    async abort(err) {
-      if (failed || stream.destroyed) return
-      await new Promise<void>((resolve) => {
-        stream.once('close', () => resolve())
-        stream.destroy(err)
-      })
-    },
+class CoordinateCounts {
+  private readonly byLon = new Map<number, Map<number, number>>()
+
+  /** counts one more case at lon/lat; returns the coordinate's count */
+  add(lon: number, lat: number): number {
+    let byLat = this.byLon.get(lon)
+    if (!byLat) this.byLon.set(lon, (byLat = new Map()))
+    const n = (byLat.get(lat) ?? 0) + 1
+    byLat.set(lat, n)
+    return n
   }
+
+  /** the coordinates holding at least `min` cases, as parallel arrays */
+  atLeast(min: number): { lon: number[]; lat: number[]; cases: number[] } {
+    const out = { lon: [] as number[], lat: [] as number[], cases: [] as number[] }
+    for (const [lon, byLat] of this.byLon) {
+      for (const [lat, n] of byLat) {
+        if (n < min) continue
+        out.lon.push(lon)
+        out.lat.push(lat)
+        out.cases.push(n)
+      }
+    }
+    return out
+  }
+}
+
+/** One staged row in COPY text format (tab-separated, \\N for NULL, newline-terminated). */
+function copyLine(rows: ParsedCases, i: number, lon: number, lat: number, stacked: boolean): string {
+  return `${rows.rowNo[i]}\t${copyText(rows.externalId[i])}\t${rows.category[i]}\t${rows.source[i]}\t${rows.status[i]}\t` +
+    `${ms(rows.reportedAt[i]) ?? '\\N'}\t${ms(rows.dispatchedAt[i]) ?? '\\N'}\t${ms(rows.dueAt[i]) ?? '\\N'}\t` +
+    `${ms(rows.closedAt[i]) ?? '\\N'}\t${copyText(rows.address[i])}\t${lon}\t${lat}\t${copyText(rows.attrs[i])}\t${stacked ? 't' : 'f'}\n`
 }
 
 /** Parsed rows that are all in memory as one COPY text. */
-function copyTextOf(rows: ParsedCases, lon: Float64Array, lat: Float64Array): string {
+function copyTextOf(rows: ParsedCases, lon: Float64Array, lat: Float64Array, stacked: boolean[]): string {
   const lines: string[] = []
-  for (let i = 0; i < rows.rowNo.length; i++) lines.push(copyLine(rows, i, lon[i], lat[i]))
+  for (let i = 0; i < rows.rowNo.length; i++) lines.push(copyLine(rows, i, lon[i], lat[i], stacked[i]))
   return lines.join('')
 }
 
-/** COPY of parsed rows that are all in memory already. */
-async function copyRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array): Promise<void> {
-  const stager = copyStager(conn)
-  const CHUNK = 2000
-  for (let i = 0; i < rows.rowNo.length; i++) {
-    stager.add(rows, i, lon[i], lat[i])
-    if (i % CHUNK === CHUNK - 1) await stager.flush()
-  }
-  await stager.end()
+/** COPY of text into staging on a real server; resolves when the server has stored every row. */
+function copyIn(conn: PoolClient, text: string): Promise<void> {
+  const stream = conn.query(copyFrom(`COPY case_staging (${COLUMNS}) FROM STDIN`))
+  return new Promise<void>((resolve, reject) => {
+    stream.once('error', reject)
+    stream.once('finish', () => resolve())
+    stream.end(text)
+  })
 }
 
 /**
  * unnest() of parameter arrays into staging: works over any wire server, including an embedded
  * database served by another process (tests share one), which has no COPY; ~2× slower than COPY.
  */
-async function unnestRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array, onBatch?: (done: number) => void): Promise<void> {
+async function unnestRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array, stacked: boolean[],
+  onBatch?: (done: number) => void): Promise<void> {
   const n = rows.rowNo.length
   for (let a = 0; a < n; a += UNNEST_BATCH) {
     const b = Math.min(n, a + UNNEST_BATCH)
@@ -121,11 +121,11 @@ async function unnestRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array
     await conn.query(
       `INSERT INTO case_staging (${COLUMNS})
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-                            $8::float8[], $9::float8[], $10::text[], $11::float8[], $12::float8[], $13::jsonb[])`,
+                            $8::float8[], $9::float8[], $10::text[], $11::float8[], $12::float8[], $13::jsonb[], $14::bool[])`,
       [rows.rowNo.slice(a, b), rows.externalId.slice(a, b), rows.category.slice(a, b), rows.source.slice(a, b),
         rows.status.slice(a, b), times(rows.reportedAt), times(rows.dispatchedAt), times(rows.dueAt), times(rows.closedAt),
-        rows.address.slice(a, b), Array.from(lon.subarray(a, b)), Array.from(lat.subarray(a, b)),
-        rows.attrs.slice(a, b).map((x) => (x ? JSON.stringify(x) : null))],
+        rows.address.slice(a, b), Array.from(lon.subarray(a, b)), Array.from(lat.subarray(a, b)), rows.attrs.slice(a, b),
+        stacked.slice(a, b)],
     )
     onBatch?.(b)
   }
@@ -141,16 +141,26 @@ export interface LoadOutcome {
 }
 
 export interface LoadOptions {
-  dataset: string; importId: number; declaredCrs: string; districtId: number | null; stackedMin: number
+  dataset: string; declaredCrs: string; districtId: number | null; stackedMin: number
+  /** records the import (in its own transaction, so a failure can be recorded) and returns its id */
+  importId: () => Promise<number>
   /** loads of at least this many rows may take the bulk path (bulk.ts; default BULK_MIN_ROWS) */
   bulkMinRows?: number
+  /** rows per batch when streaming (STREAM_BATCH_ROWS) */
+  batchRows?: number
   /** the embedded database's direct COPY (Database.copyFromText), when this process runs it */
   copyFromText?: (copySql: string, text: string) => Promise<void>
   onProgress?: (phase: string, done: number) => void
 }
 
-/** Opens the import's transaction on `conn` and creates the staging table. */
-export async function beginLoad(conn: PoolClient): Promise<void> {
+/** Where the batches go: whether the dataset was empty, and the keys to restore after the bulk path (or null). */
+interface Target { fresh: boolean; restoreKeys: (() => Promise<void>) | null }
+
+/** What the batches wrote so far. */
+interface Written { rows: number; inserted: number; updated: number; outside: LoadOutcome['outside'] }
+
+/** Opens the import's transaction on `conn` with its working tables; says whether a district boundary is loaded. */
+async function beginLoad(conn: PoolClient, opts: LoadOptions): Promise<boolean> {
   await conn.query('BEGIN')
   try {
     // PostGIS prices ST_Covers so high that the planner JIT-compiles every spatial statement here,
@@ -158,6 +168,11 @@ export async function beginLoad(conn: PoolClient): Promise<void> {
     // should hash and sort in memory rather than spill to disk at the 4 MB default.
     await conn.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
     await conn.query(STAGING_DDL)
+    const settings = await conn.query<{ district_loaded: boolean }>(SETTINGS, [opts.dataset, opts.declaredCrs, opts.districtId])
+    // temp tables have no statistics: without them the planner takes the one-row settings table
+    // for hundreds of rows and each batch's row count for millions
+    await conn.query('ANALYZE case_import')
+    return settings.rows[0].district_loaded
   } catch (err) {
     await rollbackLoad(conn)
     throw err
@@ -165,65 +180,253 @@ export async function beginLoad(conn: PoolClient): Promise<void> {
 }
 
 /** Abandons the import's transaction: nothing of it stays. */
-export async function rollbackLoad(conn: PoolClient): Promise<void> {
+async function rollbackLoad(conn: PoolClient): Promise<void> {
   await conn.query('ROLLBACK').catch(() => undefined)
 }
 
 /**
- * Finishes the transaction begun by beginLoad once `staged` rows are in staging: gather the
- * distinct coordinates, flag those outside the district, find this import's stacked coordinates,
- * upsert with each coordinate's community (same values → untouched, so re-importing changes
- * nothing), then flag older cases at the stacked coordinates, and commit. Every spatial step is
- * one set-based statement over the distinct coordinates. Any failure rolls everything back.
+ * Before the first batch: records the import (its id goes into every case) and, for a load
+ * expected to hold more rows than the table, drops the table's keys for the bulk path. In that
+ * order: dropping a foreign key locks the table it points at, `imports` among them, which the
+ * import's own record must not wait for.
  */
-export async function finishLoad(conn: PoolClient, staged: number, opts: LoadOptions): Promise<LoadOutcome> {
-  try {
-    opts.onProgress?.('indexing', staged)
-    await conn.query(POINTS)
-    opts.onProgress?.('checking', staged)
-    const districts = await conn.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM districts WHERE level = 'district' AND ($1::int IS NULL OR id = $1)", [opts.districtId])
-    const districtChecked = districts.rows[0].n > 0
-    const outside = districtChecked
-      ? (await conn.query<{ row: number; lon: number; lat: number }>(FLAG_OUTSIDE, [opts.districtId])).rows
-      : []
-    opts.onProgress?.('stacking', staged)
-    await conn.query(STACKS, [opts.dataset, opts.stackedMin])
-    opts.onProgress?.('writing', staged)
-    const restoreKeys = await prepareBulkWrite(conn, staged - outside.length, opts.bulkMinRows)
-    const up = await conn.query<{ inserted: number; updated: number }>(restoreKeys ? UPSERT_BULK : UPSERT, [opts.dataset, opts.declaredCrs, opts.importId])
-    const { inserted, updated } = up.rows[0]
-    if (restoreKeys) {
-      opts.onProgress?.('reindexing', staged)
-      await restoreKeys()
-    }
-    opts.onProgress?.('flagging', staged)
-    const stacked = (await conn.query<{ lon: number; lat: number; cases: number }>(FLAG_STACKED, [opts.dataset])).rows
-    opts.onProgress?.('committing', staged)
-    await conn.query('COMMIT')
-    return {
-      inserted, updated, unchanged: staged - outside.length - inserted - updated,
-      outside: outside.sort((a, b) => a.row - b.row), stacked, districtChecked,
-    }
-  } catch (err) {
-    await rollbackLoad(conn)
-    throw err
+async function firstBatch(conn: PoolClient, opts: LoadOptions, expectedRows: number): Promise<Target> {
+  const importId = await opts.importId()
+  const settings = await conn.query<{ fresh: boolean }>(`UPDATE case_import SET import_id = $1,
+    fresh = NOT EXISTS (SELECT 1 FROM cases WHERE dataset = case_import.dataset) RETURNING fresh`, [importId])
+  return { fresh: settings.rows[0].fresh, restoreKeys: await prepareBulkWrite(conn, expectedRows, opts.bulkMinRows) }
+}
+
+/** Sends the batch query for the rows in staging; resolves with what it wrote. */
+async function writeBatch(conn: PoolClient, bulk: boolean, rows: number, written: Written): Promise<void> {
+  const results = (await conn.query(bulk ? BATCH_BULK : BATCH)) as unknown as QueryResult[]
+  const outside = results.find((r) => r.command === 'SELECT' && r.fields.some((f) => f.name === 'row'))!
+  const counts = results.find((r) => r.fields.some((f) => f.name === 'inserted'))!.rows[0] as { inserted: number; updated: number }
+  written.rows += rows
+  written.inserted += counts.inserted
+  written.updated += counts.updated
+  for (const o of outside.rows as LoadOutcome['outside']) written.outside.push(o)
+}
+
+/**
+ * Ends the transaction once every batch is written: find the stacked coordinates (counted over
+ * the whole dataset), flag the cases there, rebuild the keys dropped for the bulk path, and
+ * commit. Any failure rolls everything back.
+ */
+async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written, target: Target, counts: CoordinateCounts,
+  districtChecked: boolean): Promise<LoadOutcome> {
+  const { fresh, restoreKeys } = target
+  opts.onProgress?.('stacking', written.rows)
+  if (fresh) {
+    const many = counts.atLeast(opts.stackedMin)
+    await conn.query(STACKS_FRESH, [many.lon, many.lat, many.cases])
+  } else await conn.query(STACKS, [opts.dataset, opts.stackedMin])
+  opts.onProgress?.('flagging', written.rows)
+  type Stack = { lon: number; lat: number; cases: number }
+  const stacked = (await conn.query<Stack>(restoreKeys ? FLAG_STACKED_BULK : FLAG_STACKED, [opts.dataset])).rows
+  if (restoreKeys) {
+    opts.onProgress?.('reindexing', written.rows)
+    await restoreKeys()
+  }
+  opts.onProgress?.('committing', written.rows)
+  await conn.query('COMMIT')
+  const { inserted, updated, outside } = written
+  return {
+    inserted, updated, unchanged: written.rows - outside.length - inserted - updated,
+    outside: outside.sort((a, b) => a.row - b.row), stacked, districtChecked,
   }
 }
 
-/** Writes accepted rows that are all in memory in ONE transaction on one connection (see finishLoad). */
+/** Rows streamed into `cases` in batches, in one transaction, while the file is still being read. */
+export interface StreamingLoad {
+  /** queues row `i` of `rows` at the WGS84 position lon/lat */
+  add(rows: ParsedCases, i: number, lon: number, lat: number): void
+  /**
+   * After each chunk of the file, given the share of the file read so far (0–1): passes the rows
+   * on and sends a full batch. Resolves at once, or, when the server has fallen behind, once it
+   * has caught up, so reading waits for it.
+   */
+  flush(fractionRead: number): Promise<void>
+  /** sends the last rows, finishes and commits */
+  finish(): Promise<LoadOutcome>
+  /** rolls everything back */
+  abort(): Promise<void>
+}
+
+/** A COPY into staging that is open for writing. */
+interface OpenCopy {
+  stream: Writable
+  /** settles when the server has stored every row (or the COPY failed) */
+  done: Promise<void>
+}
+
+function openCopy(conn: PoolClient): OpenCopy {
+  const stream = conn.query(copyFrom(`COPY case_staging (${COLUMNS}) FROM STDIN`))
+  const done = new Promise<void>((resolve, reject) => {
+    stream.once('error', reject)
+    stream.once('finish', () => resolve())
+  })
+  done.catch(() => undefined) // observed by whoever ends it; an abort must not be unhandled
+  return { stream, done }
+}
+
+/** Resolves when `stream` has room again (or has failed: the COPY's end reports the error). */
+function drained(stream: Writable): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => { stream.off('drain', done); stream.off('error', done); stream.off('close', done); resolve() }
+    stream.once('drain', done)
+    stream.once('error', done)
+    stream.once('close', done)
+  })
+}
+
+/**
+ * The streaming path on a real server. The rows of each batch stream into staging with COPY
+ * (~10× multi-row INSERT) chunk by chunk as they are read, so the server parses them while Node
+ * reads on; a full batch is then written into `cases` by one batch query, again while the next
+ * rows are read. On two cores reading and writing thus overlap, and only the last batch's
+ * writing adds to the time of reading the file.
+ *
+ * pg runs one query at a time, so each step waits for the one before (`tail`). Rows read while
+ * a batch query runs wait in `pending` for the next COPY; reading waits when two batches are
+ * queued or when the open COPY's stream is full. A failure fails every later step; the first
+ * error is what the import reports, and the transaction is rolled back.
+ */
+export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promise<StreamingLoad> {
+  const districtChecked = await beginLoad(conn, opts)
+  const batchRows = opts.batchRows ?? STREAM_BATCH_ROWS
+  const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
+  /** the COPY of the batch being read, once the connection was free to open it */
+  let copy: OpenCopy | undefined
+  /** COPY text read but not yet handed to a COPY */
+  let pending = ''
+  /** rows of the batch being read */
+  let rows = 0
+  /** batches closed whose step has not started yet: the next COPY opens only when none is */
+  let waiting = 0
+  let finishing = false
+  let target: Target | undefined
+  const counts = new CoordinateCounts()
+  let failed: unknown
+  const inFlight: Promise<void>[] = []
+  let tail: Promise<void> = Promise.resolve()
+
+  const open = () => {
+    copy = openCopy(conn)
+    if (pending) copy.stream.write(pending)
+    pending = ''
+  }
+  /** Ends the batch being read: its COPY, then its batch query, after every earlier step. */
+  const close = (expectedRows: number) => {
+    const n = rows
+    rows = 0
+    let copied: Promise<void> | undefined
+    let text = ''
+    if (copy) {
+      copy.stream.end(pending)
+      copied = copy.done
+      copy = undefined
+    } else text = pending
+    pending = ''
+    waiting++
+    const step = tail.then(async () => {
+      waiting--
+      if (failed) return
+      if (!copied) {
+        const c = openCopy(conn)
+        c.stream.end(text)
+        copied = c.done
+      }
+      await copied
+      // the first batch decides the write path, from its rows scaled to the whole file
+      target ??= await firstBatch(conn, opts, expectedRows)
+      await writeBatch(conn, target.restoreKeys !== null, n, written)
+      if (finishing) opts.onProgress?.('writing', written.rows)
+      if (!waiting && !finishing) open()
+    }).catch((err) => { failed ??= err })
+    tail = step
+    inFlight.push(step)
+  }
+  // the first batch streams from the first rows read
+  open()
+
+  return {
+    add(p, i, lon, lat) {
+      pending += copyLine(p, i, lon, lat, counts.add(lon, lat) >= opts.stackedMin)
+      rows++
+    },
+    async flush(fractionRead) {
+      if (failed) throw failed
+      if (copy && pending) {
+        const room = copy.stream.write(pending)
+        pending = ''
+        if (!room) await drained(copy.stream)
+      }
+      // Batches shrink to a quarter over the file's last fifth: the last one is written after
+      // reading ends, so the smaller it is, the less the import waits for it.
+      if (rows >= batchRows * Math.min(1, Math.max(0.25, 5 * (1 - fractionRead)))) {
+        // the rows read so far, scaled to the whole file: the bulk path's estimate at the first
+        // batch, shaded down a fifth so that re-importing the same file keeps the per-row path
+        const kept = written.rows + rows
+        close(Math.ceil((0.8 * kept) / Math.max(fractionRead, 1e-3)))
+      }
+      while (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift()
+      if (failed) throw failed
+    },
+    async finish() {
+      try {
+        finishing = true
+        opts.onProgress?.('writing', written.rows)
+        if (rows || copy) close(written.rows + rows)
+        while (inFlight.length) await inFlight.shift()
+        if (failed) throw failed
+        target ??= await firstBatch(conn, opts, 0)
+        return await finishLoad(conn, opts, written, target, counts, districtChecked)
+      } catch (err) {
+        await rollbackLoad(conn)
+        throw err
+      }
+    },
+    async abort() {
+      finishing = true
+      if (copy) {
+        const { stream } = copy
+        copy = undefined
+        await new Promise<void>((resolve) => {
+          stream.once('close', () => resolve())
+          stream.destroy(new Error('the import was abandoned'))
+        })
+      }
+      await Promise.allSettled(inFlight)
+      await rollbackLoad(conn)
+    },
+  }
+}
+
+/**
+ * Writes accepted rows that are all in memory in ONE transaction on one connection, as a single
+ * batch: the embedded database runs in this process, so there is no reading to overlap with.
+ */
 export async function loadCases(
   conn: PoolClient, kind: DatabaseKind, rows: ParsedCases, lon: Float64Array, lat: Float64Array, opts: LoadOptions,
 ): Promise<LoadOutcome> {
   opts.onProgress?.('staging', 0)
-  await beginLoad(conn)
+  const districtChecked = await beginLoad(conn, opts)
   try {
-    if (kind === 'postgres') await copyRows(conn, rows, lon, lat)
-    else if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${COLUMNS}) FROM '/dev/blob'`, copyTextOf(rows, lon, lat))
-    else await unnestRows(conn, rows, lon, lat, (d) => opts.onProgress?.('staging', d))
+    const n = rows.rowNo.length
+    const counts = new CoordinateCounts()
+    const stacked = Array.from({ length: n }, (_, i) => counts.add(lon[i], lat[i]) >= opts.stackedMin)
+    if (kind === 'postgres') await copyIn(conn, copyTextOf(rows, lon, lat, stacked))
+    else if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${COLUMNS}) FROM '/dev/blob'`, copyTextOf(rows, lon, lat, stacked))
+    else await unnestRows(conn, rows, lon, lat, stacked, (d) => opts.onProgress?.('staging', d))
+    // shaded like the streaming estimate: re-importing the same file keeps the per-row path
+    const target = await firstBatch(conn, opts, Math.ceil(0.8 * n))
+    opts.onProgress?.('writing', 0)
+    const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
+    await writeBatch(conn, target.restoreKeys !== null, n, written)
+    return await finishLoad(conn, opts, written, target, counts, districtChecked)
   } catch (err) {
     await rollbackLoad(conn)
     throw err
   }
-  return finishLoad(conn, rows.rowNo.length, opts)
 }

@@ -22,7 +22,8 @@ export interface ParsedCases {
   address: (string | null)[]
   x: number[]
   y: number[]
-  attrs: (Record<string, string> | null)[]
+  /** the kept extra columns as JSON object text (built once here, sent as is), null for none */
+  attrs: (string | null)[]
   /** the file's own name for the coordinate columns, for error reports ("X/Y", "geometry") */
   coordinateColumns: string
 }
@@ -37,9 +38,13 @@ export interface ParseContext {
   /** external category names that had no mapping, with their row counts */
   unmapped: Map<string, number>
   onRow?: (rowsRead: number) => void
-  /** called after each chunk of a CSV (~1 MB) with the rows accepted so far, to pass them on while reading */
-  /** after each chunk of rows; a returned promise pauses reading until it settles (back-pressure) */
-  onChunk?: (accepted: ParsedCases) => void | Promise<void>
+  /**
+   * Streams a CSV: called after each chunk with the rows accepted since the last call (dropped
+   * once it returns, so a large file is never held in memory) and how many characters of the
+   * text have been read. A returned promise pauses reading until it settles (back-pressure).
+   * Without it, every accepted row is returned at the end.
+   */
+  onChunk?: (accepted: ParsedCases, charsRead: number) => void | Promise<void>
 }
 
 const DELIMITERS = [',', ';', '\t', '|']
@@ -89,8 +94,9 @@ function memo(fn: (v: string) => string | undefined): (v: string) => string | un
 
 /** Row-level validation shared by CSV and GeoJSON case imports. */
 export class CaseRowReader {
-  readonly out = emptyParsed()
+  out = emptyParsed()
   private readonly seen = new Map<string, number>()
+  private readonly unmappedReasons = new Map<string, string>()
   private readonly category: (name: string) => string | undefined
   private readonly source: (name: string) => string | undefined
   private readonly status: (name: string) => string | undefined
@@ -103,6 +109,14 @@ export class CaseRowReader {
     this.category = memo(ctx.resolveCategory)
     this.source = memo((v) => lookup(ctx.mapping.sources, CHANNEL_ALIASES, v))
     this.status = memo((v) => lookup(ctx.mapping.statuses, STATUS_ALIASES, v))
+  }
+
+  /** Hands over the rows accepted so far and starts a new batch. */
+  take(): ParsedCases {
+    const taken = this.out
+    this.out = emptyParsed()
+    this.out.coordinateColumns = taken.coordinateColumns
+    return taken
   }
 
   private time(row: number, column: string, text: string | undefined, required: boolean): number | undefined {
@@ -124,7 +138,7 @@ export class CaseRowReader {
    * Validates one row given as field → text; rejected rows go to the report, good ones to `out`.
    * `attrs` may be a function, called only for accepted rows (rejected ones need no extra columns).
    */
-  add(row: number, f: Partial<Record<string, string>>, attrs: Record<string, string> | null | (() => Record<string, string>),
+  add(row: number, f: Partial<Record<string, string>>, attrs: string | null | (() => string | null),
     names: Record<string, string>): void {
     const { report, mapping } = this.ctx
     const before = report.rejectedRows
@@ -161,9 +175,15 @@ export class CaseRowReader {
     const category = catName ? this.category(catName) : undefined
     if (!catName) report.reject(row, names.category, '', 'WG_MISSING_CATEGORY', 'the category is empty')
     else if (!category) {
-      this.ctx.unmapped.set(catName, (this.ctx.unmapped.get(catName) ?? 0) + 1)
-      report.reject(row, names.category, catName, 'WG_UNKNOWN_CATEGORY',
-        `category "${catName}" is not in the taxonomy nor in the category mapping; map it (mapping file "categories" or POST /api/categories/mappings) and import again`)
+      const seen = this.ctx.unmapped.get(catName) ?? 0
+      this.ctx.unmapped.set(catName, seen + 1)
+      // one reason text per unmapped name: exports repeat a few names over thousands of rows
+      let reason = this.unmappedReasons.get(catName)
+      if (!reason) {
+        reason = `category "${catName}" is not in the taxonomy nor in the category mapping; map it (mapping file "categories" or POST /api/categories/mappings) and import again`
+        this.unmappedReasons.set(catName, reason)
+      }
+      report.reject(row, names.category, catName, 'WG_UNKNOWN_CATEGORY', reason)
     }
 
     const sourceText = (f.source ?? '').trim()
@@ -227,11 +247,19 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
   let keep: number[] = []
   const reader = new CaseRowReader(ctx)
   let row = 0
+  let keyPrefixes: string[] = []
   let record: string[] = []
+  const f: Partial<Record<string, string>> = {}
+  // The kept columns as JSON text, written directly: the keys are the same on every row, so they
+  // are quoted once; an object per row only to stringify it cost more than the rest of the row.
   const attrsOf = () => {
-    const attrs: Record<string, string> = {}
-    for (const i of keep) if (record[i] !== undefined && record[i] !== '') attrs[header![i]] = record[i]
-    return attrs
+    let json = ''
+    for (let k = 0; k < keep.length; k++) {
+      const v = record[keep[k]]
+      if (v === undefined || v === '') continue
+      json += (json ? ',' : '{') + keyPrefixes[k] + JSON.stringify(v)
+    }
+    return json ? json + '}' : '{}'
   }
   const onRecord = (rec: string[]) => {
     record = rec
@@ -245,11 +273,12 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
       const keepSpec = ctx.mapping.keepColumns ?? true
       keep = header.map((_, i) => i).filter((i) => !used.has(i) &&
         (keepSpec === true || (Array.isArray(keepSpec) && keepSpec.includes(header![i]))))
+      keyPrefixes = keep.map((i) => `${JSON.stringify(header![i])}:`)
       return
     }
     row++
-    const f: Partial<Record<string, string>> = {}
-    for (const [field, i] of fields) f[field] = record[i]
+    // one object for every row: add() copies what it keeps
+    for (let k = 0; k < fields.length; k++) f[fields[k][0]] = record[fields[k][1]]
     reader.add(row, f, keep.length ? attrsOf : null, names)
     if (ctx.onRow && (row & 0x3fff) === 0) ctx.onRow(row)
   }
@@ -267,7 +296,7 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
         }
         try {
           for (const record of results.data) onRecord(record)
-          const pending = ctx.onChunk?.(reader.out)
+          const pending = ctx.onChunk?.(reader.take(), results.meta.cursor)
           if (pending) {
             parser.pause()
             pending.then(() => parser.resume(), fail)
@@ -324,7 +353,7 @@ export function parseCaseGeoJson(text: string, ctx: ParseContext): ParsedCases {
     const used = new Set(Object.values(cols).map((i) => fullHeader[i!]))
     const attrs: Record<string, string> = {}
     for (const [key, v] of Object.entries(props)) if (!used.has(key) && v !== null && v !== undefined) attrs[key] = String(v)
-    reader.add(row, f, Object.keys(attrs).length ? attrs : null, names)
+    reader.add(row, f, Object.keys(attrs).length ? JSON.stringify(attrs) : null, names)
   })
   return reader.out
 }

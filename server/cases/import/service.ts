@@ -4,12 +4,12 @@ import type { PoolClient } from 'pg'
 import type { Database } from '../../db/connect'
 import { declaredToWgs84, describeArea, parseDeclaredCrs, plausiblePosition, type DeclaredCrs } from '../../imports/crs'
 import { ImportReport, type RowError } from '../../imports/report'
-import { recordImportDone, recordImportFailed } from '../../imports/record'
+import { packErrors, recordImportDone, recordImportFailed } from '../../imports/record'
 import { openTextFile } from '../../imports/text-file'
 import { assertTimeZone } from '../../imports/time'
 import { AppError } from '../../shared/errors'
 import type { ProgressFn } from '../../jobs/jobs'
-import { beginLoad, copyStager, finishLoad, loadCases, rollbackLoad, type CopyStager, type LoadOptions, type LoadOutcome } from './load'
+import { loadCases, streamingLoad, type LoadOptions, type LoadOutcome, type StreamingLoad } from './load'
 import type { CaseImportMapping } from './mapping'
 import { parseCaseCsv, parseCaseGeoJson, type CategoryResolver, type ParsedCases } from './parse'
 
@@ -40,6 +40,11 @@ export interface CaseImportResult {
 }
 
 const ERRORS_IN_RESPONSE = 200
+
+/** The first `n` rejections in row order (the report lists them as found: reading, then writing). */
+function firstByRow(errors: RowError[], n: number): RowError[] {
+  return errors.slice().sort((a, b) => a.row - b.row).slice(0, n)
+}
 
 /** Taxonomy codes, taxonomy names and the stored mapping set, merged with the file's own mapping. */
 async function categoryResolver(db: Database, mapping: CaseImportMapping, mappingSet: string): Promise<CategoryResolver> {
@@ -79,33 +84,39 @@ function keepRows(p: ParsedCases, idx: number[]): ParsedCases {
 type Pool = { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<void> }
 
 /**
- * Converts parsed rows to WGS84 as they arrive (a chunk at a time) and keeps those at a plausible
- * position, handing each kept row to `onKept`. Rows of a projected CRS that convert to no
- * plausible place are listed in `implausible` and reported after reading, as one pass would.
+ * Converts parsed rows to WGS84 and keeps those at a plausible position: `convert` hands each kept
+ * row to `onKept` (a CSV streamed a chunk at a time, each chunk's rows dropped afterwards);
+ * `collect` keeps the kept rows' indices and positions for a load after reading. Rows of a
+ * projected CRS that convert to no plausible place are listed in `implausible` and reported
+ * after reading, as one pass would.
  */
-function positionConverter(crs: DeclaredCrs, onKept?: (p: ParsedCases, i: number, lon: number, lat: number) => void) {
+function positionConverter(crs: DeclaredCrs, onKept: (p: ParsedCases, i: number, lon: number, lat: number) => void) {
   const kept: number[] = []
   const lons: number[] = []
   const lats: number[] = []
-  const implausible: number[] = []
-  let done = 0
+  const implausible: { row: number; x: number; y: number }[] = []
+  let keptRows = 0
+  const each = (p: ParsedCases, keep: (i: number, lon: number, lat: number) => void) => {
+    const n = p.rowNo.length
+    if (!n) return
+    const { lon, lat } = declaredToWgs84(crs, Float64Array.from(p.x), Float64Array.from(p.y))
+    for (let i = 0; i < n; i++) {
+      if (crs.kind === 'projected' && !plausiblePosition(crs, lon[i], lat[i])) {
+        implausible.push({ row: p.rowNo[i], x: p.x[i], y: p.y[i] })
+        continue
+      }
+      keptRows++
+      keep(i, lon[i], lat[i])
+    }
+  }
   return {
     kept, lons, lats, implausible,
-    convert(p: ParsedCases): void {
-      const from = done
-      const to = p.rowNo.length
-      if (to === from) return
-      const { lon, lat } = declaredToWgs84(crs, Float64Array.from(p.x.slice(from, to)), Float64Array.from(p.y.slice(from, to)))
-      for (let k = 0; k < to - from; k++) {
-        const i = from + k
-        if (crs.kind === 'projected' && !plausiblePosition(crs, lon[k], lat[k])) { implausible.push(i); continue }
-        kept.push(i)
-        lons.push(lon[k])
-        lats.push(lat[k])
-        onKept?.(p, i, lon[k], lat[k])
-      }
-      done = to
-    },
+    /** how many rows were kept so far */
+    get keptRows() { return keptRows },
+    /** converts every row of `p` (one batch of rows), handing the kept ones on */
+    convert(p: ParsedCases): void { each(p, (i, lon, lat) => onKept(p, i, lon, lat)) },
+    /** converts every row of `p` (all rows, once), collecting the kept ones */
+    collect(p: ParsedCases): void { each(p, (i, lon, lat) => { kept.push(i); lons.push(lon); lats.push(lat) }) },
   }
 }
 
@@ -121,6 +132,8 @@ export async function importCases(
     filename?: string; mapping?: CaseImportMapping; districtId?: number | null; onProgress?: ProgressFn
     /** loads of at least this many rows into a smaller table drop and rebuild its keys (load.ts) */
     bulkMinRows?: number
+    /** rows per batch when streaming into a real server (load.ts) */
+    batchRows?: number
   },
 ): Promise<CaseImportResult> {
   const t0 = performance.now()
@@ -143,75 +156,86 @@ export async function importCases(
     expected: isJson ? 'a GeoJSON FeatureCollection of Point features' : 'a CSV (or gzipped CSV) of cases with a header line',
   })
   const geojson = isJson || file.sample.trimStart().startsWith('{')
-  const loadOpts = (importId: number): LoadOptions => ({
+  // The import is recorded (in its own transaction, so that a failure can be recorded too) just
+  // before its first rows are written: a file refused as it is opened or by its header leaves no
+  // record, one that fails later is recorded as failed.
+  let recorded: Promise<number> | undefined
+  const importId = () => (recorded ??= db.knex('imports')
+    .insert({ kind: 'cases', filename, dataset, options: JSON.stringify(mapping) }).returning('id')
+    .then((r: { id: number }[]) => r[0].id))
+  const loadOpts: LoadOptions = {
     dataset, importId, declaredCrs: crs.label, districtId: opts.districtId ?? null,
-    stackedMin: mapping.stackedMin ?? 50, bulkMinRows: opts.bulkMinRows, copyFromText: db.copyFromText,
-    onProgress: (phase, done) => progress({ phase, done, total: positions.kept.length }),
-  })
+    stackedMin: mapping.stackedMin ?? 50, bulkMinRows: opts.bulkMinRows, batchRows: opts.batchRows, copyFromText: db.copyFromText,
+    onProgress: (phase, done) => progress({ phase, done, total: positions.keptRows }),
+  }
 
-  // On a real server a CSV streams into staging while it is read (the server stores one chunk while
-  // Node parses the next), inside the import's transaction on a connection of its own. The embedded
-  // database runs in this thread, so there is nothing to overlap: it stages after reading.
+  // On a real server a CSV streams into `cases` while it is read (the server writes one batch
+  // while Node parses the next), inside the import's transaction on a connection of its own. The
+  // embedded database runs in this thread, so there is nothing to overlap: it loads after reading.
   const pool = db.knex.client as Pool
   const streaming = db.kind === 'postgres' && !geojson
   const conn = streaming ? await pool.acquireConnection() : undefined
-  let stager: CopyStager | undefined
+  let load: StreamingLoad | undefined
   let outcome: LoadOutcome
-  let importId: number
-  let positions: ReturnType<typeof positionConverter>
   let parsed: ParsedCases
+  const positions = positionConverter(crs, (p, i, lon, lat) => load!.add(p, i, lon, lat))
+  const fail = async (err: unknown) => {
+    if (recorded) await recordImportFailed(db, await recorded, err).catch(() => undefined)
+    return err
+  }
   try {
-    if (conn) {
-      await beginLoad(conn)
-      stager = copyStager(conn)
-    }
-    const keep = stager
-    positions = positionConverter(crs, keep ? (p, i, lon, lat) => keep.add(p, i, lon, lat) : undefined)
+    if (conn) load = await streamingLoad(conn, loadOpts)
+    const streamed = load
     const ctx = {
       mapping, resolveCategory, report, unmapped,
       onRow: (n: number) => progress({ phase: 'reading', done: n }),
-      onChunk: keep ? (p: ParsedCases) => { positions.convert(p); return keep.flush() } : undefined,
+      onChunk: streamed ? (p: ParsedCases, chars: number) => { positions.convert(p); return streamed.flush(file.fractionAt(chars)) } : undefined,
     }
+    progress({ phase: 'reading', done: 0 })
     parsed = geojson
       ? parseCaseGeoJson((await readFile(path)).toString('utf8'), ctx)
       : await parseCaseCsv(file, ctx)
-    progress({ phase: 'converting', done: 0, total: parsed.rowNo.length + report.rejectedRows })
-    positions.convert(parsed)
-    if (stager) {
-      progress({ phase: 'staging', done: 0, total: positions.kept.length })
-      await stager.end()
-    }
+    if (!streamed) {
+      progress({ phase: 'converting', done: 0, total: parsed.rowNo.length })
+      positions.collect(parsed)
+    } else positions.convert(parsed)
     const where = crs.kind === 'projected' && crs.area ? ` (its area of use is ${describeArea(crs.area)})` : ''
-    for (const i of positions.implausible) {
-      report.reject(parsed.rowNo[i], parsed.coordinateColumns, `${parsed.x[i]} ${parsed.y[i]}`, 'WG_COORDINATES_OUT_OF_RANGE',
+    for (const { row, x, y } of positions.implausible) {
+      report.reject(row, parsed.coordinateColumns, `${x} ${y}`, 'WG_COORDINATES_OUT_OF_RANGE',
         `not a position in ${crs.label}${where}; check the declared CRS and the x/y columns`)
     }
-    importId = (await db.knex('imports')
-      .insert({ kind: 'cases', filename, dataset, options: JSON.stringify(mapping) }).returning('id'))[0].id
   } catch (err) {
     if (conn) {
-      await stager?.abort(err as Error)
-      await rollbackLoad(conn)
+      await load?.abort()
       await pool.releaseConnection(conn)
     }
-    throw err
+    throw await fail(err)
   }
-  const rows = positions.kept.length + report.rejectedRows
+  const rows = positions.keptRows + report.rejectedRows
+  // the rows rejected while reading are packed for the record while the database writes
+  const readErrors = report.errors.length
+  let packedRead: Promise<Buffer> | undefined
+  const packRead = () => { packedRead = packErrors(report.errors.slice(0, readErrors)); packedRead.catch(() => undefined) }
   try {
     if (conn) {
-      outcome = await finishLoad(conn, positions.kept.length, loadOpts(importId)).finally(() => pool.releaseConnection(conn))
+      const finishing = load!.finish().finally(() => pool.releaseConnection(conn))
+      packRead()
+      outcome = await finishing
     } else {
+      await importId()
       const c = await pool.acquireConnection()
-      outcome = await loadCases(c, db.kind, keepRows(parsed, positions.kept), Float64Array.from(positions.lons),
-        Float64Array.from(positions.lats), loadOpts(importId)).finally(() => pool.releaseConnection(c))
+      const loading = loadCases(c, db.kind, keepRows(parsed, positions.kept), Float64Array.from(positions.lons),
+        Float64Array.from(positions.lats), loadOpts).finally(() => pool.releaseConnection(c))
+      packRead()
+      outcome = await loading
     }
     for (const o of outcome.outside) {
       report.reject(o.row, 'lon/lat', `${o.lon.toFixed(6)} ${o.lat.toFixed(6)}`, 'WG_OUTSIDE_DISTRICT',
         `point lies outside the district; check the coordinate system (declared ${crs.label}: WGS84, GCJ-02 or BD-09?)`)
     }
     if (!outcome.districtChecked) report.warn('No district boundary is loaded, so points were not checked against it; import districts first to catch misplaced points.')
-    if (outcome.outside.length > 0.5 * Math.max(1, positions.kept.length)) {
-      report.warn(`${outcome.outside.length} of ${positions.kept.length} points fall outside the district: the declared coordinate system (${crs.label}) is probably wrong.`)
+    if (outcome.outside.length > 0.5 * Math.max(1, positions.keptRows)) {
+      report.warn(`${outcome.outside.length} of ${positions.keptRows} points fall outside the district: the declared coordinate system (${crs.label}) is probably wrong.`)
     }
     for (const s of outcome.stacked) {
       report.warn(`${s.cases} cases share the coordinate ${s.lon.toFixed(6)}, ${s.lat.toFixed(6)}: flagged as stacked (a geocoder's fallback point); analyses exclude them by default.`)
@@ -221,28 +245,28 @@ export async function importCases(
     const unmappedSources = list('source:')
     if (unmappedSources.length) report.warn(`Sources without a channel mapping were stored as "other": ${unmappedSources.slice(0, 8).map((s) => `${s.name} (${s.rows})`).join(', ')}`)
     if (unmapped.get('closed-without-time')) report.warn(`${unmapped.get('closed-without-time')} cases are closed but have no close time; they count as closed, not as closed on time.`)
-    report.errors.sort((a, b) => a.row - b.row)
+    const id = await importId()
     const result: CaseImportResult = {
-      import_id: importId, dataset, filename, crs: crs.label, encoding: file.encoding,
+      import_id: id, dataset, filename, crs: crs.label, encoding: file.encoding,
       counts: {
         rows, inserted: outcome.inserted, updated: outcome.updated, unchanged: outcome.unchanged,
         rejected: report.rejectedRows, stacked_points: outcome.stacked.length,
       },
       errors_by_code: report.errorsByCode(),
-      errors: report.errors.slice(0, ERRORS_IN_RESPONSE),
+      errors: firstByRow(report.errors, ERRORS_IN_RESPONSE),
       unmapped_categories: list(''),
       unmapped_sources: unmappedSources,
       stacked_points: outcome.stacked,
       warnings: report.warnings,
-      errors_csv: `/api/imports/${importId}/errors.csv`,
+      errors_csv: `/api/imports/${id}/errors.csv`,
       seconds: (performance.now() - t0) / 1000,
     }
     progress({ phase: 'recording', done: rows, total: rows })
-    await recordImportDone(db, importId, report, result.counts)
+    const packedLater = report.errors.length > readErrors ? [packErrors(report.errors.slice(readErrors))] : []
+    await recordImportDone(db, id, report, result.counts, [packedRead!, ...packedLater])
     progress({ phase: 'done', done: rows, total: rows })
     return result
   } catch (err) {
-    await recordImportFailed(db, importId, err).catch(() => undefined)
-    throw err
+    throw await fail(err)
   }
 }

@@ -1,5 +1,5 @@
 -- Flags the stored cases of the dataset at this import's stacked coordinates that are not flagged
--- yet (cases kept from earlier imports, or rows the upsert left unchanged), through the GiST index
+-- yet (this import's new cases, cases kept from earlier imports, rows the upsert left unchanged), through the GiST index
 -- on cases.geom (~= finds the box, = checks the exact point), and returns each stacked coordinate with its case count.
 -- $1 dataset.   SRID 4326.
 WITH flagged AS (

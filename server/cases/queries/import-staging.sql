@@ -1,7 +1,8 @@
--- Staging table for one case import; dropped at commit. Coordinates are WGS84 lon/lat,
--- already converted from the declared CRS. Times are epoch milliseconds (the upsert turns them
--- into timestamptz): a number is several times cheaper to format and to read than a timestamp text,
--- which matters at four times per row.
+-- The working tables of one case import, dropped at commit. Rows arrive in case_staging a batch
+-- at a time (import-batch.sql moves each batch into `cases` and empties it). Coordinates are
+-- WGS84 lon/lat, already converted from the declared CRS. Times are epoch milliseconds (the
+-- upsert turns them into timestamptz): a number is several times cheaper to format and to read
+-- than a timestamp text, which matters at four times per row.
 CREATE TEMP TABLE case_staging (
   row_no         integer NOT NULL,
   external_id    text NOT NULL,
@@ -15,5 +16,40 @@ CREATE TEMP TABLE case_staging (
   address        text,
   lon            double precision NOT NULL,
   lat            double precision NOT NULL,
-  attrs          jsonb
+  attrs          jsonb,
+  -- its coordinate already held the stacked minimum of the import's cases (load.ts)
+  stacked        boolean NOT NULL
+) ON COMMIT DROP;
+
+-- Every distinct coordinate of the import so far, placed once: outside the district or not, and
+-- the community covering it. Exports repeat coordinates (Boston's 67k cases sit on 28k points),
+-- so every spatial test runs per coordinate rather than per case.
+CREATE TEMP TABLE case_points (
+  lon           double precision NOT NULL,
+  lat           double precision NOT NULL,
+  geom          geometry(Point, 4326) NOT NULL,
+  outside       boolean NOT NULL,
+  community_id  integer,
+  PRIMARY KEY (lon, lat)
+) ON COMMIT DROP;
+
+-- The coordinates first seen in the current batch, with a GiST index so that each district
+-- polygon is tested only against the points in its box.
+CREATE TEMP TABLE case_new_points (
+  lon   double precision NOT NULL,
+  lat   double precision NOT NULL,
+  geom  geometry(Point, 4326) NOT NULL
+) ON COMMIT DROP;
+CREATE INDEX ON case_new_points USING gist (geom);
+
+-- The import's own settings, read by import-batch.sql, which runs as one multi-statement query
+-- (one round trip per batch) and so takes no parameters. import_id is set once the import is
+-- recorded, and fresh (the dataset held no cases before) before the first batch.
+CREATE TEMP TABLE case_import (
+  dataset          text NOT NULL,
+  declared_crs     text NOT NULL,
+  district_id      integer,
+  district_loaded  boolean NOT NULL,
+  import_id        integer,
+  fresh            boolean
 ) ON COMMIT DROP;
