@@ -79,7 +79,7 @@ describe('case import', () => {
     // the rebuilt keys are enforced again (a literal statement: a failing one with parameters
     // desynchronises the embedded database's wire server, electric-sql/pglite#958)
     await expect(db.knex.raw("UPDATE cases SET category_code = '9999' WHERE external_id = 'K1'")).rejects.toThrow(/foreign key/)
-    // the table now holds as many rows as the file: the per-row path, and nothing changes
+    // importing the same file again changes nothing (and leaves the keys as they were)
     const again = await importCases(db, path, { bulkMinRows: 1 })
     expect(again.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
     expect(await casesKeys()).toEqual(before)
