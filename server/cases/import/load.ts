@@ -5,6 +5,7 @@ import { readSql } from '../../db/sql-files'
 import type { DatabaseKind } from '../../db/connect'
 import type { ParsedCases } from './parse'
 import { prepareBulkWrite } from './bulk'
+import { CoordinateCounts } from './coordinate-counts'
 
 const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
 const SETTINGS = readSql(import.meta.url, '../queries/import-settings.sql')
@@ -50,39 +51,6 @@ const COPY_SPECIAL = /[\\\t\n\r]/
 const copyText = (v: string | null) =>
   v === null ? '\\N' : !COPY_SPECIAL.test(v) ? v
     : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-
-/**
- * How many of the import's cases each exact coordinate holds so far. A case whose coordinate
- * already holds the stacked minimum is written flagged: whatever else the dataset holds, the
- * coordinate ends up stacked. Only the cases written before their coordinate reached the minimum
- * are flagged afterwards, and for a dataset new to the table these counts are the stacks.
- */
-class CoordinateCounts {
-  private readonly byLon = new Map<number, Map<number, number>>()
-
-  /** counts one more case at lon/lat; returns the coordinate's count */
-  add(lon: number, lat: number): number {
-    let byLat = this.byLon.get(lon)
-    if (!byLat) this.byLon.set(lon, (byLat = new Map()))
-    const n = (byLat.get(lat) ?? 0) + 1
-    byLat.set(lat, n)
-    return n
-  }
-
-  /** the coordinates holding at least `min` cases, as parallel arrays */
-  atLeast(min: number): { lon: number[]; lat: number[]; cases: number[] } {
-    const out = { lon: [] as number[], lat: [] as number[], cases: [] as number[] }
-    for (const [lon, byLat] of this.byLon) {
-      for (const [lat, n] of byLat) {
-        if (n < min) continue
-        out.lon.push(lon)
-        out.lat.push(lat)
-        out.cases.push(n)
-      }
-    }
-    return out
-  }
-}
 
 /** One staged row in COPY text format (tab-separated, \\N for NULL, newline-terminated). */
 function copyLine(rows: ParsedCases, i: number, lon: number, lat: number, stacked: boolean): string {
@@ -352,6 +320,8 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
 
   return {
     add(p, i, lon, lat) {
+      // a case whose coordinate already holds the stacked minimum is written flagged: whatever
+      // else the dataset holds, the coordinate ends up stacked (finishLoad flags the cases before)
       pending += copyLine(p, i, lon, lat, counts.add(lon, lat) >= opts.stackedMin)
       rows++
     },
