@@ -29,7 +29,7 @@ import { buildCube } from '../../server/trends/core/cube'
 import { category, emergingHotSpots } from '../../server/trends/core/emerging'
 import { spaceTimeGiStar } from '../../server/trends/core/space-time-gi'
 import { BENCH_SEED, cityPoints } from './points'
-import { report, timeMs } from './report'
+import { phaseTimer, report, timeMs } from './report'
 
 const SIDE = 100 // cells per row and column
 const CELL = 100 // cell size, metres
@@ -157,12 +157,6 @@ async function seed(db: Database): Promise<number> {
 
 type RunAnalysis = typeof runAnalysis
 
-/** CPU time of this process so far, ms; the embedded database runs in this process, PostgreSQL does not. */
-function cpuMs(): number {
-  const c = process.cpuUsage()
-  return (c.user + c.system) / 1000
-}
-
 interface TimedRun {
   wall: number
   cpu: number
@@ -173,19 +167,11 @@ interface TimedRun {
 }
 
 async function timedRun(run: RunAnalysis, db: Database, request: Parameters<RunAnalysis>[1]): Promise<TimedRun> {
-  const marks: Array<{ phase: string; wall: number; cpu: number }> = [{ phase: 'start', wall: performance.now(), cpu: cpuMs() }]
-  const view = await run(db, request, (p: Progress) => {
-    if (marks.at(-1)!.phase !== p.phase) marks.push({ phase: p.phase, wall: performance.now(), cpu: cpuMs() })
-  })
-  marks.push({ phase: 'end', wall: performance.now(), cpu: cpuMs() })
-  const phasesMs: Record<string, number> = {}
-  const phasesCpuMs: Record<string, number> = {}
-  for (let i = 0; i + 1 < marks.length; i++) {
-    phasesMs[marks[i].phase] = Math.round(marks[i + 1].wall - marks[i].wall)
-    phasesCpuMs[marks[i].phase] = Math.round(marks[i + 1].cpu - marks[i].cpu)
-  }
+  const timer = phaseTimer('start')
+  const view = await run(db, request, (p: Progress) => timer.onProgress(p))
+  const t = timer.end()
   return {
-    wall: marks.at(-1)!.wall - marks[0].wall, cpu: marks.at(-1)!.cpu - marks[0].cpu, phasesMs, phasesCpuMs,
+    wall: t.wallMs, cpu: t.cpuMs, phasesMs: t.phasesMs, phasesCpuMs: t.phasesCpuMs,
     steps: (view.summary as { time: { steps: number } }).time.steps,
   }
 }

@@ -17,7 +17,7 @@ import { seedTaxonomy } from '../../server/sample/load'
 import type { CaseImportMapping } from '../../server/cases/import/mapping'
 import type { Progress } from '../../server/jobs/jobs'
 import { projectRoot, realDataDir } from '../helpers/paths'
-import { report } from './report'
+import { phaseTimer, report } from './report'
 
 if (!realDataDir) {
   process.stderr.write('import.bench: WANGGE_REAL_DATA is not set; skipped\n')
@@ -29,9 +29,6 @@ const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432'
 const SCRATCH_DB = 'wangge_bench_import'
 
 const load1 = () => Math.round(loadavg()[0] * 100) / 100
-
-/** Process CPU (user + system) so far, ms: on the embedded database this includes the database. */
-const cpuNow = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000 }
 
 /**
  * CPU time the whole machine has spent busy so far, in seconds (Linux /proc/stat: every core's
@@ -48,31 +45,17 @@ function machineBusySeconds(): number | null {
 }
 
 /**
- * Runs one import, timing each phase from the first progress event that names it to the next:
- * wall time and this process's CPU time (the machine is shared, so CPU shows the work done
- * whatever the load; on real PostGIS the server's own CPU is not in it).
+ * Runs one import, timed phase by phase from its progress events (report.ts phaseTimer), with
+ * the machine's CPU beside this process's.
  */
 async function timedImport(db: Database): Promise<{ result: CaseImportResult; seconds: number; cpuSeconds: number; machineCpuSeconds: number | null; phases: Record<string, number>; phasesCpu: Record<string, number> }> {
-  const marks: [string, number, number][] = []
-  const onProgress = (p: Progress) => {
-    if (marks.at(-1)?.[0] !== p.phase) marks.push([p.phase, performance.now(), cpuNow()])
-  }
-  const t0 = performance.now()
-  const c0 = cpuNow()
   const m0 = machineBusySeconds()
-  marks.push(['setup', t0, c0])
-  const result = await importCases(db, join(boston, 'cases.csv.gz'), { mapping, onProgress })
-  const t1 = performance.now()
-  const c1 = cpuNow()
+  const timer = phaseTimer('setup')
+  const result = await importCases(db, join(boston, 'cases.csv.gz'), { mapping, onProgress: (p: Progress) => timer.onProgress(p) })
+  const t = timer.end()
   const m1 = machineBusySeconds()
-  const phases: Record<string, number> = {}
-  const phasesCpu: Record<string, number> = {}
-  marks.forEach(([phase, t, c], i) => {
-    phases[phase] = Math.round(((phases[phase] ?? 0) + (marks[i + 1]?.[1] ?? t1) - t) * 10) / 10
-    phasesCpu[phase] = Math.round(((phasesCpu[phase] ?? 0) + (marks[i + 1]?.[2] ?? c1) - c) * 10) / 10
-  })
   const machineCpuSeconds = m0 === null || m1 === null ? null : Math.round((m1 - m0) * 100) / 100
-  return { result, seconds: (t1 - t0) / 1000, cpuSeconds: (c1 - c0) / 1000, machineCpuSeconds, phases, phasesCpu }
+  return { result, seconds: t.wallMs / 1000, cpuSeconds: t.cpuMs / 1000, machineCpuSeconds, phases: t.phasesMs, phasesCpu: t.phasesCpuMs }
 }
 
 async function run(db: Database, label: string, target: number): Promise<void> {

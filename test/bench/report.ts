@@ -50,3 +50,44 @@ export function measure(fn: () => unknown, repeat = 1): { wall: number; cpu: num
   }
   return { wall, cpu, load: Math.round(loadavg()[0] * 10) / 10 }
 }
+
+/** CPU time (user + system) of this process so far, ms: on the embedded database this includes the database. */
+export function cpuMs(): number {
+  const c = process.cpuUsage()
+  return (c.user + c.system) / 1000
+}
+
+/** What phaseTimer measured: the whole run and each phase, wall and CPU milliseconds. */
+export interface PhaseTimes {
+  wallMs: number
+  cpuMs: number
+  phasesMs: Record<string, number>
+  phasesCpuMs: Record<string, number>
+}
+
+/**
+ * Times a run phase by phase from its progress events: each phase lasts from the first event
+ * naming it to the next phase's (a phase met again adds up), in wall time and in this process's
+ * CPU time (the machine may be shared: CPU shows the work done whatever the load). `first` names
+ * what runs before the first event.
+ */
+export function phaseTimer(first: string): { onProgress(p: { phase: string }): void; end(): PhaseTimes } {
+  const marks = [{ phase: first, wall: performance.now(), cpu: cpuMs() }]
+  const tenth = (ms: number) => Math.round(ms * 10) / 10
+  return {
+    onProgress(p) {
+      if (marks.at(-1)!.phase !== p.phase) marks.push({ phase: p.phase, wall: performance.now(), cpu: cpuMs() })
+    },
+    end() {
+      const last = { phase: '', wall: performance.now(), cpu: cpuMs() }
+      const phasesMs: Record<string, number> = {}
+      const phasesCpuMs: Record<string, number> = {}
+      marks.forEach((m, i) => {
+        const next = marks[i + 1] ?? last
+        phasesMs[m.phase] = tenth((phasesMs[m.phase] ?? 0) + next.wall - m.wall)
+        phasesCpuMs[m.phase] = tenth((phasesCpuMs[m.phase] ?? 0) + next.cpu - m.cpu)
+      })
+      return { wallMs: last.wall - marks[0].wall, cpuMs: last.cpu - marks[0].cpu, phasesMs, phasesCpuMs }
+    },
+  }
+}
