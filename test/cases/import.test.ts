@@ -181,6 +181,32 @@ describe('case import', () => {
     expect(await db.knex('cases').count({ n: '*' })).toEqual([{ n: 2 }])
   })
 
+  test('GeoJSON point features are imported with their properties; a feature that is not a point is reported', async () => {
+    const feature = (id: string, geometry: object, props: object = {}) => ({
+      type: 'Feature', geometry, properties: { case_id: id, reported_at: '2025-05-01 18:00:00', category: '0401', source: '巡查', note: `n${id}`, ...props },
+    })
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        feature('G1', { type: 'Point', coordinates: [120.155, 30.265] }),
+        feature('G2', { type: 'LineString', coordinates: [[120.155, 30.265], [120.16, 30.266]] }),
+        feature('G3', { type: 'Point', coordinates: [120.165, 30.266] }, { category: '非法小广告' }),
+        feature('G4', { type: 'Point', coordinates: [121.5, 31.2] }),
+      ],
+    }
+    const r = await importCases(db, tempFile('cases.geojson', JSON.stringify(fc)), { filename: 'cases.geojson' })
+    expect(r.counts).toMatchObject({ rows: 4, inserted: 2, rejected: 2 })
+    expect(r.errors.map((e) => [e.row, e.column, e.code])).toEqual([[2, 'geometry', 'WG_BAD_GEOMETRY'], [4, 'lon/lat', 'WG_OUTSIDE_DISTRICT']])
+    const stored = await db.knex('cases as k').join('districts as d', 'd.id', 'k.community_id')
+      .select('k.external_id', 'k.category_code', 'k.attrs', 'd.name_zh').orderBy('k.external_id')
+    expect(stored).toEqual([
+      { external_id: 'G1', category_code: '0401', attrs: { note: 'nG1' }, name_zh: '西社区' },
+      { external_id: 'G3', category_code: '0201', attrs: { note: 'nG3' }, name_zh: '东社区' },
+    ])
+    expect((await importCases(db, tempFile('cases.geojson', JSON.stringify(fc)), { filename: 'cases.geojson' })).counts)
+      .toMatchObject({ inserted: 0, unchanged: 2 })
+  })
+
   test('GBK, semicolons, gzip and Chinese headers are read without a mapping', async () => {
     const csv = ['案件编号;上报时间;小类;来源;经度;纬度;地址', 'C1;2025-06-01 09:00;排水井堵塞;视频;120.152;30.268;低洼路'].join('\r\n')
     const r = await importCases(db, tempFile('gbk.csv.gz', csv, { encoding: 'gbk', gzip: true }), { filename: 'gbk.csv.gz' })
