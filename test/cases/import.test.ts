@@ -154,6 +154,30 @@ describe('case import', () => {
     expect(runs.every((r) => r.status === 'failed' && /somewhere/.test(r.message))).toBe(true)
   })
 
+  test('a point is inside when a community of the district covers it or else the district does; districtId narrows both', async () => {
+    // a second district east of the tiny one, whose only community covers its western half
+    const rect = (w: number, e: number) => ({ type: 'MultiPolygon', coordinates: [[[[w, 30.26], [e, 30.26], [e, 30.27], [w, 30.27], [w, 30.26]]]] })
+    await importDistricts(db, tempFile('east.geojson', JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { level: 'district', code: '330199', name_zh: '东邻区' }, geometry: rect(120.17, 120.19) },
+        { type: 'Feature', properties: { level: 'street', code: '002', parent_code: '330199', name_zh: '东邻街道' }, geometry: rect(120.17, 120.19) },
+        { type: 'Feature', properties: { level: 'community', code: '001', parent_code: '002', name_zh: '东邻社区' }, geometry: rect(120.17, 120.18) },
+      ],
+    })))
+    const csv = [HEADER, row('P1', 120.155, 30.265), row('P2', 120.175, 30.265), row('P3', 120.185, 30.265), row('P4', 120.195, 30.265)].join('\n')
+    const placed = async () => Object.fromEntries((await db.knex('cases as k').leftJoin('districts as d', 'd.id', 'k.community_id')
+      .select('k.external_id', 'd.name_zh')).map((c) => [c.external_id, c.name_zh]))
+    const any = await importCases(db, tempFile('four.csv', csv), { mapping: { dataset: 'any' } })
+    expect(any.errors.map((e) => [e.row, e.code])).toEqual([[4, 'WG_OUTSIDE_DISTRICT']])
+    expect(await placed()).toEqual({ P1: '西社区', P2: '东邻社区', P3: null })
+    const tiny = await db.knex('districts').where({ full_code: '330198' }).first('id')
+    await db.knex('cases').del()
+    const one = await importCases(db, tempFile('four.csv', csv), { mapping: { dataset: 'tiny' }, districtId: tiny.id })
+    expect(one.errors.map((e) => [e.row, e.code])).toEqual([[2, 'WG_OUTSIDE_DISTRICT'], [3, 'WG_OUTSIDE_DISTRICT'], [4, 'WG_OUTSIDE_DISTRICT']])
+    expect(await placed()).toEqual({ P1: '西社区' })
+  })
+
   test('tabs, backslashes and line breaks, fractional seconds and extra columns are staged intact', async () => {
     const csv = [
       'case_id,reported_at,category,source,closed_at,lon,lat,address,note',

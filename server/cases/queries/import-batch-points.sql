@@ -1,5 +1,5 @@
 -- Places the coordinates first seen in this batch (two statements of the batch query, see
--- import-batch.sql; settings from case_import). Each district and community polygon is read once
+-- batchSql in load.ts; settings from case_import). Each district and community polygon is read once
 -- and tested against the new points in its box (GiST on case_new_points; OFFSET 0 keeps that join
 -- order), so PostGIS keeps one prepared polygon at a time instead of re-reading boundaries for
 -- every point. A point is outside when a district boundary is loaded and none covers it; its
