@@ -65,7 +65,6 @@ async function run(db: Database, label: string, target: number): Promise<void> {
   await importDistricts(db, join(boston, 'neighborhoods.geojson'), {
     level: 'community', nameField: 'Name', autoCode: true, createDistrict: { code: '990001', name_zh: '波士顿', name_en: 'Boston' },
   })
-  if (process.env.ANALYZE_FIRST) await db.knex.raw(process.env.ANALYZE_FIRST)
   for (const pass of ['first import', 're-import'] as const) {
     const load = load1()
     const { result: r, seconds, cpuSeconds, machineCpuSeconds, phases, phasesCpu } = await timedImport(db)
