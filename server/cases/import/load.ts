@@ -40,8 +40,11 @@ const UNNEST_BATCH = 5000
  * cases make about eight (they shrink at the end, see flush).
  */
 export const STREAM_BATCH_ROWS = 16384
-/** batches sent but not yet written before reading waits for the server (bounds memory) */
-const BATCHES_IN_FLIGHT = 2
+/**
+ * Batches sent but not yet written before reading waits for the server: bounds memory (a few MB
+ * of rows each); three rather than two let either side run on through the other's hiccups.
+ */
+const BATCHES_IN_FLIGHT = 3
 
 /** epoch ms, or null for NaN (an absent time) */
 const ms = (t: number) => (Number.isFinite(t) ? t : null)
@@ -257,7 +260,7 @@ function drained(stream: Writable): Promise<void> {
  * writing adds to the time of reading the file.
  *
  * pg runs one query at a time, so each step waits for the one before (`tail`). Rows read while
- * a batch query runs wait in `pending` for the next COPY; reading waits when two batches are
+ * a batch query runs wait in `pending` for the next COPY; reading waits when BATCHES_IN_FLIGHT are
  * queued or when the open COPY's stream is full. A failure fails every later step; the first
  * error is what the import reports, and the transaction is rolled back.
  */
