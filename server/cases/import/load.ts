@@ -37,9 +37,9 @@ const UNNEST_BATCH = 5000
  * Rows per batch when streaming. The server writes one batch while the file's next rows are
  * read, so only the last batch's writing adds to the import's time; smaller batches cost more
  * statements and scans (each batch query prepares every boundary it tests anew). Boston's 67k
- * cases make about eight (they shrink at the end, see flush).
+ * cases make about half a dozen (they shrink at the end, see flush).
  */
-export const STREAM_BATCH_ROWS = 16384
+const STREAM_BATCH_ROWS = 16384
 /**
  * Batches sent but not yet written before reading waits for the server: bounds memory (a few MB
  * of rows each); three rather than two let either side run on through the other's hiccups.
