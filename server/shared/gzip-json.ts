@@ -10,17 +10,12 @@ import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib'
 const gzip = promisify(gzipCb)
 const gunzip = promisify(gunzipCb)
 
-/** `value` as gzip-compressed UTF-8 JSON. */
-export function gzipJson(value: unknown): Promise<Buffer> {
-  return gzipJsonText(JSON.stringify(value))
-}
-
-/** JSON text already made (e.g. measured first) as gzip-compressed UTF-8. */
+/** JSON text as gzip-compressed UTF-8 (made by the caller, which may measure or extend it first). */
 export function gzipJsonText(json: string): Promise<Buffer> {
   return gzip(json, { level: 1 })
 }
 
-/** The value of {@link gzipJson}'s bytes. */
+/** The value of {@link gzipJsonText}'s bytes. */
 export async function gunzipJson<T>(bytes: Uint8Array): Promise<T> {
   return JSON.parse(await gunzipText(bytes)) as T
 }

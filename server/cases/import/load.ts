@@ -79,16 +79,6 @@ function copyTextOf(rows: ParsedCases, lon: Float64Array, lat: Float64Array, sta
   return parts.join('')
 }
 
-/** COPY of text into staging on a real server; resolves when the server has stored every row. */
-function copyIn(conn: PoolClient, text: string): Promise<void> {
-  const stream = conn.query(copyFrom(`COPY case_staging (${COLUMNS}) FROM STDIN`))
-  return new Promise<void>((resolve, reject) => {
-    stream.once('error', reject)
-    stream.once('finish', () => resolve())
-    stream.end(text)
-  })
-}
-
 /**
  * unnest() of parameter arrays into staging: works over any wire server, including an embedded
  * database served by another process (tests share one), which has no COPY; ~2× slower than COPY.
@@ -169,13 +159,16 @@ async function rollbackLoad(conn: PoolClient): Promise<void> {
  * Before the first batch: records the import (its id goes into every case) and, for a load
  * expected to hold more rows than the table, drops the table's keys for the bulk path. In that
  * order: dropping a foreign key locks the table it points at, `imports` among them, which the
- * import's own record must not wait for.
+ * import's own record must not wait for. `expectedRows` counts every row to stage, those outside
+ * the district too, and may be an estimate: it is shaded down a fifth, so that re-importing the
+ * same file keeps the per-row path.
  */
 async function firstBatch(conn: PoolClient, opts: LoadOptions, expectedRows: number): Promise<Target> {
   const importId = await opts.importId()
   const settings = await conn.query<{ fresh: boolean }>(`UPDATE case_import SET import_id = $1,
     fresh = NOT EXISTS (SELECT 1 FROM cases WHERE dataset = case_import.dataset) RETURNING fresh`, [importId])
-  return { fresh: settings.rows[0].fresh, restoreKeys: await prepareBulkWrite(conn, expectedRows, opts.bulkMinRows) }
+  const restoreKeys = await prepareBulkWrite(conn, Math.ceil(0.8 * expectedRows), opts.bulkMinRows)
+  return { fresh: settings.rows[0].fresh, restoreKeys }
 }
 
 /** Sends the batch query for the rows in staging; resolves with what it wrote. */
@@ -191,8 +184,8 @@ async function writeBatch(conn: PoolClient, bulk: boolean, rows: number, written
 
 /**
  * Ends the transaction once every batch is written: find the stacked coordinates (counted over
- * the whole dataset), flag the cases there, rebuild the keys dropped for the bulk path, and
- * commit. Any failure rolls everything back.
+ * the whole dataset, or for a new dataset from the counts kept while reading), flag the cases
+ * there, rebuild the keys dropped for the bulk path, and commit. Any failure rolls everything back.
  */
 async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written, target: Target, counts: CoordinateCounts,
   districtChecked: boolean): Promise<LoadOutcome> {
@@ -249,6 +242,13 @@ function openCopy(conn: PoolClient): OpenCopy {
   })
   done.catch(() => undefined) // observed by whoever ends it; an abort must not be unhandled
   return { stream, done }
+}
+
+/** COPY of a whole text into staging; resolves when the server has stored every row. */
+function copyIn(conn: PoolClient, text: string): Promise<void> {
+  const { stream, done } = openCopy(conn)
+  stream.end(text)
+  return done
 }
 
 /** Resolves when `stream` has room again (or has failed: the COPY's end reports the error). */
@@ -320,12 +320,7 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
     const step = tail.then(async () => {
       waiting--
       if (failed) return
-      if (!copied) {
-        const c = openCopy(conn)
-        c.stream.end(text)
-        copied = c.done
-      }
-      await copied
+      await (copied ?? copyIn(conn, text))
       // the first batch decides the write path, from its rows scaled to the whole file
       target ??= await firstBatch(conn, opts, expectedRows)
       await writeBatch(conn, target.restoreKeys !== null, n, written)
@@ -354,10 +349,8 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
       // Batches shrink to a quarter over the file's last fifth: the last one is written after
       // reading ends, so the smaller it is, the less the import waits for it.
       if (rows >= batchRows * Math.min(1, Math.max(0.25, 5 * (1 - fractionRead)))) {
-        // the rows read so far, scaled to the whole file: the bulk path's estimate at the first
-        // batch, shaded down a fifth so that re-importing the same file keeps the per-row path
-        const kept = written.rows + rows
-        close(Math.ceil((0.8 * kept) / Math.max(fractionRead, 1e-3)))
+        // the rows read so far, scaled to the whole file: the bulk path's estimate at the first batch
+        close(Math.ceil((written.rows + rows) / Math.max(fractionRead, 1e-3)))
       }
       while (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift()
       if (failed) throw failed
@@ -408,8 +401,7 @@ export async function loadCases(
     if (kind === 'postgres') await copyIn(conn, copyTextOf(rows, lon, lat, stacked))
     else if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${COLUMNS}) FROM '/dev/blob'`, copyTextOf(rows, lon, lat, stacked))
     else await unnestRows(conn, rows, lon, lat, stacked, (d) => opts.onProgress?.('staging', d))
-    // shaded like the streaming estimate: re-importing the same file keeps the per-row path
-    const target = await firstBatch(conn, opts, Math.ceil(0.8 * n))
+    const target = await firstBatch(conn, opts, n)
     opts.onProgress?.('writing', 0)
     const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
     await writeBatch(conn, target.restoreKeys !== null, n, written)

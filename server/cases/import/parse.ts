@@ -175,8 +175,7 @@ export class CaseRowReader {
     const category = catName ? this.category(catName) : undefined
     if (!catName) report.reject(row, names.category, '', 'WG_MISSING_CATEGORY', 'the category is empty')
     else if (!category) {
-      const seen = this.ctx.unmapped.get(catName) ?? 0
-      this.ctx.unmapped.set(catName, seen + 1)
+      this.ctx.unmapped.set(catName, (this.ctx.unmapped.get(catName) ?? 0) + 1)
       // one reason text per unmapped name: exports repeat a few names over thousands of rows
       let reason = this.unmappedReasons.get(catName)
       if (!reason) {

@@ -212,23 +212,20 @@ export async function importCases(
     throw await fail(err)
   }
   const rows = positions.keptRows + report.rejectedRows
-  // the rows rejected while reading are packed for the record while the database writes
   const readErrors = report.errors.length
-  let packedRead: Promise<Buffer> | undefined
-  const packRead = () => { packedRead = packErrors(report.errors.slice(0, readErrors)); packedRead.catch(() => undefined) }
   try {
-    if (conn) {
-      const finishing = load!.finish().finally(() => pool.releaseConnection(conn))
-      packRead()
-      outcome = await finishing
-    } else {
-      await importId()
-      const c = await pool.acquireConnection()
-      const loading = loadCases(c, db.kind, keepRows(parsed, positions.kept), Float64Array.from(positions.lons),
-        Float64Array.from(positions.lats), loadOpts).finally(() => pool.releaseConnection(c))
-      packRead()
-      outcome = await loading
-    }
+    const loading = conn
+      ? load!.finish().finally(() => pool.releaseConnection(conn))
+      : importId().then(async () => {
+        // the embedded database's single connection: the import is recorded before it is taken
+        const c = await pool.acquireConnection()
+        return loadCases(c, db.kind, keepRows(parsed, positions.kept), Float64Array.from(positions.lons),
+          Float64Array.from(positions.lats), loadOpts).finally(() => pool.releaseConnection(c))
+      })
+    // the rows rejected while reading are packed for the record while the database writes
+    const packedRead = packErrors(report.errors)
+    packedRead.catch(() => undefined)
+    outcome = await loading
     for (const o of outcome.outside) {
       report.reject(o.row, 'lon/lat', `${o.lon.toFixed(6)} ${o.lat.toFixed(6)}`, 'WG_OUTSIDE_DISTRICT',
         `point lies outside the district; check the coordinate system (declared ${crs.label}: WGS84, GCJ-02 or BD-09?)`)
@@ -263,7 +260,7 @@ export async function importCases(
     }
     progress({ phase: 'recording', done: rows, total: rows })
     const packedLater = report.errors.length > readErrors ? [packErrors(report.errors.slice(readErrors))] : []
-    await recordImportDone(db, id, report, result.counts, [packedRead!, ...packedLater])
+    await recordImportDone(db, id, report, result.counts, [packedRead, ...packedLater])
     progress({ phase: 'done', done: rows, total: rows })
     return result
   } catch (err) {
