@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { pino } from 'pino'
 import { buildApp, webDist } from './app'
 import { ConfigError, loadConfig } from './config'
+import { warmCaseReader } from './cases/import/read-thread'
 import { openDatabase } from './db/connect'
 import { migrate } from './db/migrate'
 import { DatabaseSetupError } from './db/postgis'
@@ -27,6 +28,8 @@ function openBrowser(url: string): void {
 
 async function main(): Promise<void> {
   const config = loadConfig()
+  // case imports read files in a thread of their own: start it while the database boots
+  warmCaseReader()
   const log = pino({ level: config.logLevel, transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } : undefined })
   log.info(config.databaseUrl ? 'connecting to PostgreSQL…' : `starting the embedded database in ${config.dataDir}…`)
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })

@@ -22,7 +22,7 @@ export interface Database {
   /** PostgreSQL and PostGIS versions, for /api/health */
   versions: { postgres: string; postgis: string }
   /** embedded database booted by this process only: bulk COPY from text (see EmbeddedDatabase) */
-  copyFromText?: (copySql: string, text: string) => Promise<void>
+  copyFromText?: (copySql: string, text: Uint8Array[]) => Promise<void>
   close(): Promise<void>
 }
 

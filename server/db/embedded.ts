@@ -9,11 +9,11 @@ export interface EmbeddedDatabase {
   /** postgres:// URL of the loopback socket server */
   url: string
   /**
-   * Runs `COPY … FROM '/dev/blob'` with `text` as the data, straight into PGlite: its socket
+   * Runs `COPY … FROM '/dev/blob'` with the pieces of `text` as the data, straight into PGlite: its socket
    * server has no COPY FROM STDIN. PGlite has a single session, so the COPY joins whatever
    * transaction the socket connection has open (the caller must hold that connection).
    */
-  copyFromText(copySql: string, text: string): Promise<void>
+  copyFromText(copySql: string, text: Uint8Array[]): Promise<void>
   close(): Promise<void>
 }
 
@@ -34,7 +34,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   return {
     url: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
     async copyFromText(copySql, text) {
-      await db.query(copySql, [], { blob: new Blob([text]) })
+      await db.query(copySql, [], { blob: new Blob(text as Uint8Array<ArrayBuffer>[]) })
     },
     async close() {
       await server.stop()

@@ -3,9 +3,7 @@
  * and synchronous for its whole time budget (up to minutes); on the main thread it would stall
  * every other request, including the job-progress polls of the run itself.
  */
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { startTsWorker } from '../shared/ts-worker'
 import type { ZoningInput, ZoningOptions, ZoningProgress, ZoningResult } from './core/types'
 import { ZoningInfeasibleError } from './core/validate'
 
@@ -15,12 +13,7 @@ type Message =
   | { type: 'infeasible'; issues: ZoningInfeasibleError['issues'] }
   | { type: 'error'; message: string; stack?: string }
 
-const require = createRequire(import.meta.url)
-// Worker threads do not inherit tsx's module hooks, so the worker registers them before loading
-// the TypeScript entry (tsx's ESM API; its package exports resolve to the CJS build under require).
-const tsxApi = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-const entry = new URL('./worker.ts', import.meta.url).href
-const BOOT = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
+const entry = new URL('./worker.ts', import.meta.url)
 
 /**
  * `balancedZones(input, options)` off the main thread.
@@ -29,7 +22,7 @@ const BOOT = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); retu
 export function runZoning(input: ZoningInput, options: ZoningOptions): Promise<ZoningResult> {
   const { onProgress, ...rest } = options
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOT, { eval: true, workerData: { input, options: rest } })
+    const worker = startTsWorker(entry, { workerData: { input, options: rest } })
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return

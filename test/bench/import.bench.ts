@@ -12,6 +12,7 @@ import pg from 'pg'
 import { openDatabase, type Database } from '../../server/db/connect'
 import { migrate } from '../../server/db/migrate'
 import { importCases, type CaseImportResult } from '../../server/cases/import/service'
+import { warmCaseReader } from '../../server/cases/import/read-thread'
 import { importDistricts } from '../../server/districts/import'
 import { seedTaxonomy } from '../../server/sample/load'
 import type { CaseImportMapping } from '../../server/cases/import/mapping'
@@ -65,6 +66,8 @@ async function run(db: Database, label: string, target: number): Promise<void> {
   await importDistricts(db, join(boston, 'neighborhoods.geojson'), {
     level: 'community', nameField: 'Name', autoCode: true, createDistrict: { code: '990001', name_zh: '波士顿', name_en: 'Boston' },
   })
+  // as the server does when it starts (main.ts): the import's reading thread is up and idle
+  await warmCaseReader()
   for (const pass of ['first import', 're-import'] as const) {
     const load = load1()
     const { result: r, seconds, cpuSeconds, machineCpuSeconds, phases, phasesCpu } = await timedImport(db)

@@ -3,9 +3,8 @@ import type { PoolClient, QueryResult } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { readSql } from '../../db/sql-files'
 import type { DatabaseKind } from '../../db/connect'
-import type { ParsedCases } from './parse'
 import { prepareBulkWrite } from './bulk'
-import { CoordinateCounts } from './coordinate-counts'
+import { STAGING_COLUMNS } from './copy-text'
 
 const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
 const SETTINGS = readSql(import.meta.url, '../queries/import-settings.sql')
@@ -30,9 +29,6 @@ const batchSql = (upsert: string) => [
 const BATCH = batchSql('import-upsert.sql')
 const BATCH_BULK = batchSql('import-upsert-bulk.sql')
 
-const COLUMNS = 'row_no, external_id, category_code, source, status, reported_ms, dispatched_ms, due_ms, closed_ms, address, lon, lat, attrs, stacked'
-/** rows per unnest() statement on the embedded database (its wire server has no COPY) */
-const UNNEST_BATCH = 5000
 /**
  * Rows per batch when streaming. The server writes one batch while the file's next rows are
  * read, so only the last batch's writing adds to the import's time; smaller batches cost more
@@ -46,57 +42,32 @@ const STREAM_BATCH_ROWS = 16384
  */
 const BATCHES_IN_FLIGHT = 3
 
-/** epoch ms, or null for NaN (an absent time) */
-const ms = (t: number) => (Number.isFinite(t) ? t : null)
+/** rows per unnest() statement on an embedded database served by another process (no COPY there) */
+const UNNEST_BATCH = 5000
 
-// COPY text format: backslash, tab and line breaks must be escaped; \N is NULL. Most values have
-// none of them, and one test is far cheaper than four replacements.
-const COPY_SPECIAL = /[\\\t\n\r]/
-const copyText = (v: string | null) =>
-  v === null ? '\\N' : !COPY_SPECIAL.test(v) ? v
-    : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-
-/** A time as COPY text: epoch ms, or \\N when absent (NaN). */
-const msText = (t: number) => (Number.isFinite(t) ? String(t) : '\\N')
+/** One field of COPY text as its value: \\N is NULL, backslash escapes are undone (copy-text.ts). */
+const fieldValue = (f: string): string | null => f === '\\N' ? null : !f.includes('\\') ? f
+  : f.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
 
 /**
- * Appends one staged row in COPY text format (tab-separated, \\N for NULL, newline-terminated) to
- * `out` as its fields and separators, which one join() turns into a batch's text. A string per
- * row built by concatenation made a node per piece besides the row itself: three times the
- * allocation, and with it the garbage collection, of reading the file.
+ * Stages COPY text through unnest() of text arrays (cast by the statement), for an embedded
+ * database reached over the wire, whose socket server takes no COPY FROM STDIN.
  */
-function pushCopyLine(out: string[], rows: ParsedCases, i: number, lon: number, lat: number, stacked: boolean): void {
-  out.push(String(rows.rowNo[i]), '\t', copyText(rows.externalId[i]), '\t', rows.category[i], '\t', rows.source[i], '\t',
-    rows.status[i], '\t', msText(rows.reportedAt[i]), '\t', msText(rows.dispatchedAt[i]), '\t', msText(rows.dueAt[i]), '\t',
-    msText(rows.closedAt[i]), '\t', copyText(rows.address[i]), '\t', String(lon), '\t', String(lat), '\t',
-    copyText(rows.attrs[i]), stacked ? '\tt\n' : '\tf\n')
-}
-
-/** Parsed rows that are all in memory as one COPY text. */
-function copyTextOf(rows: ParsedCases, lon: Float64Array, lat: Float64Array, stacked: boolean[]): string {
-  const parts: string[] = []
-  for (let i = 0; i < rows.rowNo.length; i++) pushCopyLine(parts, rows, i, lon[i], lat[i], stacked[i])
-  return parts.join('')
-}
-
-/**
- * unnest() of parameter arrays into staging: works over any wire server, including an embedded
- * database served by another process (tests share one), which has no COPY; ~2× slower than COPY.
- */
-async function unnestRows(conn: PoolClient, rows: ParsedCases, lon: Float64Array, lat: Float64Array, stacked: boolean[],
-  onBatch?: (done: number) => void): Promise<void> {
-  const n = rows.rowNo.length
-  for (let a = 0; a < n; a += UNNEST_BATCH) {
-    const b = Math.min(n, a + UNNEST_BATCH)
-    const times = (col: number[]) => col.slice(a, b).map(ms)
+async function unnestRows(conn: PoolClient, text: Uint8Array[], onBatch?: (done: number) => void): Promise<void> {
+  const lines = Buffer.concat(text).toString('utf8').split('\n')
+  lines.pop() // after the last row's newline
+  for (let a = 0; a < lines.length; a += UNNEST_BATCH) {
+    const b = Math.min(lines.length, a + UNNEST_BATCH)
+    const columns = Array.from({ length: 14 }, () => [] as (string | null)[])
+    for (let i = a; i < b; i++) {
+      const fields = lines[i].split('\t')
+      for (let k = 0; k < columns.length; k++) columns[k].push(fieldValue(fields[k]))
+    }
     await conn.query(
-      `INSERT INTO case_staging (${COLUMNS})
+      `INSERT INTO case_staging (${STAGING_COLUMNS})
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
                             $8::float8[], $9::float8[], $10::text[], $11::float8[], $12::float8[], $13::jsonb[], $14::bool[])`,
-      [rows.rowNo.slice(a, b), rows.externalId.slice(a, b), rows.category.slice(a, b), rows.source.slice(a, b),
-        rows.status.slice(a, b), times(rows.reportedAt), times(rows.dispatchedAt), times(rows.dueAt), times(rows.closedAt),
-        rows.address.slice(a, b), Array.from(lon.subarray(a, b)), Array.from(lat.subarray(a, b)), rows.attrs.slice(a, b),
-        stacked.slice(a, b)],
+      columns,
     )
     onBatch?.(b)
   }
@@ -120,9 +91,12 @@ export interface LoadOptions {
   /** rows per batch when streaming (STREAM_BATCH_ROWS) */
   batchRows?: number
   /** the embedded database's direct COPY (Database.copyFromText), when this process runs it */
-  copyFromText?: (copySql: string, text: string) => Promise<void>
+  copyFromText?: (copySql: string, text: Uint8Array[]) => Promise<void>
   onProgress?: (phase: string, done: number) => void
 }
+
+/** The coordinates that hold at least the stacked minimum of a file's cases, as parallel arrays (CoordinateCounts.atLeast). */
+export interface CoordinateStacks { lon: number[]; lat: number[]; cases: number[] }
 
 /** Where the batches go: whether the dataset was empty, and the keys to restore after the bulk path (or null). */
 interface Target { fresh: boolean; restoreKeys: (() => Promise<void>) | null }
@@ -187,13 +161,12 @@ async function writeBatch(conn: PoolClient, bulk: boolean, rows: number, written
  * the whole dataset, or for a new dataset from the counts kept while reading), flag the cases
  * there, rebuild the keys dropped for the bulk path, and commit. Any failure rolls everything back.
  */
-async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written, target: Target, counts: CoordinateCounts,
+async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written, target: Target, stacks: CoordinateStacks,
   districtChecked: boolean): Promise<LoadOutcome> {
   const { fresh, restoreKeys } = target
   opts.onProgress?.('stacking', written.rows)
   if (fresh) {
-    const many = counts.atLeast(opts.stackedMin)
-    await conn.query(STACKS_FRESH, [many.lon, many.lat, many.cases])
+    await conn.query(STACKS_FRESH, [stacks.lon, stacks.lat, stacks.cases])
   } else await conn.query(STACKS, [opts.dataset, opts.stackedMin])
   opts.onProgress?.('flagging', written.rows)
   type Stack = { lon: number; lat: number; cases: number }
@@ -213,16 +186,16 @@ async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written,
 
 /** Rows streamed into `cases` in batches, in one transaction, while the file is still being read. */
 export interface StreamingLoad {
-  /** queues row `i` of `rows` at the WGS84 position lon/lat */
-  add(rows: ParsedCases, i: number, lon: number, lat: number): void
+  /** queues `rows` rows given as COPY text for `case_staging` (copy-text.ts) */
+  add(text: Uint8Array, rows: number): void
   /**
-   * After each chunk of the file, given the share of the file read so far (0–1): passes the rows
+   * After each piece of rows, given the share of the file read so far (0–1): passes the rows
    * on and sends a full batch. Resolves at once, or, when the server has fallen behind, once it
    * has caught up, so reading waits for it.
    */
   flush(fractionRead: number): Promise<void>
-  /** sends the last rows, finishes and commits */
-  finish(): Promise<LoadOutcome>
+  /** sends the last rows, finishes and commits, given the file's stacked coordinates as read */
+  finish(stacks: CoordinateStacks): Promise<LoadOutcome>
   /** rolls everything back */
   abort(): Promise<void>
 }
@@ -235,7 +208,7 @@ interface OpenCopy {
 }
 
 function openCopy(conn: PoolClient): OpenCopy {
-  const stream = conn.query(copyFrom(`COPY case_staging (${COLUMNS}) FROM STDIN`))
+  const stream = conn.query(copyFrom(`COPY case_staging (${STAGING_COLUMNS}) FROM STDIN`))
   const done = new Promise<void>((resolve, reject) => {
     stream.once('error', reject)
     stream.once('finish', () => resolve())
@@ -245,7 +218,7 @@ function openCopy(conn: PoolClient): OpenCopy {
 }
 
 /** COPY of a whole text into staging; resolves when the server has stored every row. */
-function copyIn(conn: PoolClient, text: string): Promise<void> {
+function copyIn(conn: PoolClient, text: Uint8Array): Promise<void> {
   const { stream, done } = openCopy(conn)
   stream.end(text)
   return done
@@ -280,13 +253,10 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
   /** the COPY of the batch being read, once the connection was free to open it */
   let copy: OpenCopy | undefined
   /** COPY text read but not yet handed to a COPY */
-  let pending: string[] = []
-  /**
-   * The pending rows as one text, emptied. Joined once: appending each row to a string instead
-   * builds a deep rope that V8 must flatten before encoding it, which cost more than the COPY.
-   */
+  let pending: Uint8Array[] = []
+  /** the pending rows as one text, emptied */
   const takePending = () => {
-    const text = pending.join('')
+    const text = pending.length === 1 ? pending[0] : Buffer.concat(pending)
     pending = []
     return text
   }
@@ -296,7 +266,6 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
   let waiting = 0
   let finishing = false
   let target: Target | undefined
-  const counts = new CoordinateCounts()
   let failed: unknown
   const inFlight: Promise<void>[] = []
   let tail: Promise<void> = Promise.resolve()
@@ -310,7 +279,7 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
     const n = rows
     rows = 0
     let copied: Promise<void> | undefined
-    let text = ''
+    let text: Uint8Array | undefined
     if (copy) {
       copy.stream.end(takePending())
       copied = copy.done
@@ -320,7 +289,7 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
     const step = tail.then(async () => {
       waiting--
       if (failed) return
-      await (copied ?? copyIn(conn, text))
+      await (copied ?? copyIn(conn, text!))
       // the first batch decides the write path, from its rows scaled to the whole file
       target ??= await firstBatch(conn, opts, expectedRows)
       await writeBatch(conn, target.restoreKeys !== null, n, written)
@@ -334,11 +303,9 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
   open()
 
   return {
-    add(p, i, lon, lat) {
-      // a case whose coordinate already holds the stacked minimum is written flagged: whatever
-      // else the dataset holds, the coordinate ends up stacked (finishLoad flags the cases before)
-      pushCopyLine(pending, p, i, lon, lat, counts.add(lon, lat) >= opts.stackedMin)
-      rows++
+    add(text, n) {
+      pending.push(text)
+      rows += n
     },
     async flush(fractionRead) {
       if (failed) throw failed
@@ -355,7 +322,7 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
       while (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift()
       if (failed) throw failed
     },
-    async finish() {
+    async finish(stacks) {
       try {
         finishing = true
         opts.onProgress?.('writing', written.rows)
@@ -363,7 +330,7 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
         while (inFlight.length) await inFlight.shift()
         if (failed) throw failed
         target ??= await firstBatch(conn, opts, 0)
-        return await finishLoad(conn, opts, written, target, counts, districtChecked)
+        return await finishLoad(conn, opts, written, target, stacks, districtChecked)
       } catch (err) {
         await rollbackLoad(conn)
         throw err
@@ -386,26 +353,24 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
 }
 
 /**
- * Writes accepted rows that are all in memory in ONE transaction on one connection, as a single
- * batch: the embedded database runs in this process, so there is no reading to overlap with.
+ * Writes a whole file's accepted rows, read before (COPY text for `case_staging`, copy-text.ts),
+ * in ONE transaction on one connection, as a single batch: the embedded database runs in this
+ * process, so there is no reading to overlap with.
  */
 export async function loadCases(
-  conn: PoolClient, kind: DatabaseKind, rows: ParsedCases, lon: Float64Array, lat: Float64Array, opts: LoadOptions,
+  conn: PoolClient, kind: DatabaseKind, text: Uint8Array[], rows: number, stacks: CoordinateStacks, opts: LoadOptions,
 ): Promise<LoadOutcome> {
   opts.onProgress?.('staging', 0)
   const districtChecked = await beginLoad(conn, opts)
   try {
-    const n = rows.rowNo.length
-    const counts = new CoordinateCounts()
-    const stacked = Array.from({ length: n }, (_, i) => counts.add(lon[i], lat[i]) >= opts.stackedMin)
-    if (kind === 'postgres') await copyIn(conn, copyTextOf(rows, lon, lat, stacked))
-    else if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${COLUMNS}) FROM '/dev/blob'`, copyTextOf(rows, lon, lat, stacked))
-    else await unnestRows(conn, rows, lon, lat, stacked, (d) => opts.onProgress?.('staging', d))
-    const target = await firstBatch(conn, opts, n)
+    if (kind === 'postgres') await copyIn(conn, Buffer.concat(text))
+    else if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${STAGING_COLUMNS}) FROM '/dev/blob'`, text)
+    else await unnestRows(conn, text, (d) => opts.onProgress?.('staging', d))
+    const target = await firstBatch(conn, opts, rows)
     opts.onProgress?.('writing', 0)
     const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
-    await writeBatch(conn, target.restoreKeys !== null, n, written)
-    return await finishLoad(conn, opts, written, target, counts, districtChecked)
+    await writeBatch(conn, target.restoreKeys !== null, rows, written)
+    return await finishLoad(conn, opts, written, target, stacks, districtChecked)
   } catch (err) {
     await rollbackLoad(conn)
     throw err
