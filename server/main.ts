@@ -28,8 +28,8 @@ function openBrowser(url: string): void {
 
 async function main(): Promise<void> {
   const config = loadConfig()
-  // case imports read files in a thread of their own: start it while the database boots
-  warmCaseReader()
+  // case imports read files in a thread of their own: start it (and warm it up) while the database boots
+  void warmCaseReader({ warmUp: true })
   const log = pino({ level: config.logLevel, transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } : undefined })
   log.info(config.databaseUrl ? 'connecting to PostgreSQL…' : `starting the embedded database in ${config.dataDir}…`)
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })

@@ -66,8 +66,8 @@ async function run(db: Database, label: string, target: number): Promise<void> {
   await importDistricts(db, join(boston, 'neighborhoods.geojson'), {
     level: 'community', nameField: 'Name', autoCode: true, createDistrict: { code: '990001', name_zh: '波士顿', name_en: 'Boston' },
   })
-  // as the server does when it starts (main.ts): the import's reading thread is up and idle
-  await warmCaseReader()
+  // as the server does when it starts (main.ts): the import's reading thread is up, warmed up and idle
+  await warmCaseReader({ warmUp: true })
   for (const pass of ['first import', 're-import'] as const) {
     const load = load1()
     const { result: r, seconds, cpuSeconds, machineCpuSeconds, phases, phasesCpu } = await timedImport(db)

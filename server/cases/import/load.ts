@@ -33,7 +33,7 @@ const BATCH_BULK = batchSql('import-upsert-bulk.sql')
  * Rows per batch when streaming. The server writes one batch while the file's next rows are
  * read, so only the last batch's writing adds to the import's time; smaller batches cost more
  * statements and scans (each batch query prepares every boundary it tests anew). Boston's 67k
- * cases make about half a dozen (they shrink at the end, see flush).
+ * cases make about ten (smaller at the start and at the end, see flush).
  */
 const STREAM_BATCH_ROWS = 16384
 /**
@@ -262,6 +262,8 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
   }
   /** rows of the batch being read */
   let rows = 0
+  /** batches closed so far */
+  let closed = 0
   /** batches closed whose step has not started yet: the next COPY opens only when none is */
   let waiting = 0
   let finishing = false
@@ -313,9 +315,13 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
         const room = copy.stream.write(takePending())
         if (!room) await drained(copy.stream)
       }
-      // Batches shrink to a quarter over the file's last fifth: the last one is written after
-      // reading ends, so the smaller it is, the less the import waits for it.
-      if (rows >= batchRows * Math.min(1, Math.max(0.25, 5 * (1 - fractionRead)))) {
+      // The first batches double from an eighth of the size: the server starts writing after a
+      // few thousand rows instead of waiting idle for a full batch. Batches shrink to a quarter
+      // over the file's last fifth: the last one is written after reading ends, so the smaller it
+      // is, the less the import waits for it.
+      const ramp = Math.min(1, 2 ** (closed - 3))
+      if (rows >= batchRows * Math.min(ramp, Math.max(0.25, 5 * (1 - fractionRead)))) {
+        closed++
         // the rows read so far, scaled to the whole file: the bulk path's estimate at the first batch
         close(Math.ceil((written.rows + rows) / Math.max(fractionRead, 1e-3)))
       }

@@ -5,7 +5,7 @@
  * writing, instead of taking turns with them on one.
  *
  * One worker is kept idle between imports (started by warmCaseReader when the server starts), so
- * an import does not wait for a thread to load its modules. Protocol: the main thread posts
+ * an import does not wait for a thread to load its modules, nor runs on code not compiled yet. Protocol: the main thread posts
  * `read` with the job; the worker posts a `piece` per piece of rows (its text transferred, not
  * copied) and waits once PIECES_AHEAD are unacknowledged; the main thread posts `ack` once a
  * piece is written, and the worker ends with `done` (the summary) or `error`. A read abandoned
@@ -28,11 +28,12 @@ let idleReady: Promise<void> = Promise.resolve()
 
 /**
  * Starts the idle reading thread now, so that the first import does not wait for it; resolves
- * once the thread has loaded its modules.
+ * once the thread has loaded its modules and, with `warmUp` (a server starting), has read the
+ * sample city's cases once to have its code compiled (read-worker.ts).
  */
-export function warmCaseReader(): Promise<void> {
+export function warmCaseReader(opts: { warmUp?: boolean } = {}): Promise<void> {
   if (idle) return idleReady
-  const worker = startTsWorker(entry)
+  const worker = startTsWorker(entry, { workerData: { warmUp: opts.warmUp ?? false } })
   worker.unref()
   const forget = () => { if (idle === worker) idle = undefined }
   worker.once('error', forget)
