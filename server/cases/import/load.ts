@@ -18,7 +18,7 @@ const ROWS = readSql(import.meta.url, '../queries/import-rows.sql')
  * One batch, as one multi-statement query: place the new coordinates, list the cases outside the
  * district, write the batch into `cases`, empty the batch tables. One round trip instead of five
  * matters when the batches are sent while the file is read: the client sends each statement only
- * when its event loop comes round between chunks of parsing, and the server would wait for it.
+ * when its event loop comes round between pieces of rows, and the server would wait for it.
  */
 const batchSql = (upsert: string) => [
   readSql(import.meta.url, '../queries/import-batch-points.sql'),
@@ -236,10 +236,10 @@ function drained(stream: Writable): Promise<void> {
 
 /**
  * The streaming path on a real server. The rows of each batch stream into staging with COPY
- * (~10× multi-row INSERT) chunk by chunk as they are read, so the server parses them while Node
- * reads on; a full batch is then written into `cases` by one batch query, again while the next
- * rows are read. On two cores reading and writing thus overlap, and only the last batch's
- * writing adds to the time of reading the file.
+ * (~10× multi-row INSERT) piece by piece as they are read (read-thread.ts), so the server parses
+ * them while the file is read on; a full batch is then written into `cases` by one batch query,
+ * again while the next rows are read. Reading and writing thus overlap, and only the last
+ * batch's writing adds to the time of reading the file.
  *
  * pg runs one query at a time, so each step waits for the one before (`tail`). Rows read while
  * a batch query runs wait in `pending` for the next COPY; reading waits when BATCHES_IN_FLIGHT are
