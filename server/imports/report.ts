@@ -32,9 +32,9 @@ export class ImportReport {
     this.warnings.push(message)
   }
 
-  /** Rejections counted by error code, most frequent first. */
-  errorsByCode(): Record<string, number> {
-    const counts: Record<string, number> = {}
+  /** Rejections counted by error code, added to counts made elsewhere, most frequent first. */
+  errorsByCode(countedBefore: Record<string, number> = {}): Record<string, number> {
+    const counts: Record<string, number> = { ...countedBefore }
     for (const e of this.errors) counts[e.code] = (counts[e.code] ?? 0) + 1
     return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]))
   }

@@ -2,6 +2,7 @@ import type { ParsedCases } from './parse'
 
 /** The columns of `case_staging` (import-staging.sql) in the order pushCopyLine writes them. */
 export const STAGING_COLUMNS = 'row_no, external_id, category_code, source, status, reported_ms, dispatched_ms, due_ms, closed_ms, address, lon, lat, attrs, stacked'
+export const STAGING_COLUMN_COUNT = STAGING_COLUMNS.split(', ').length
 
 // COPY text format: backslash, tab and line breaks must be escaped; \N is NULL. Most values have
 // none of them, and one test is far cheaper than four replacements.
@@ -9,6 +10,10 @@ const COPY_SPECIAL = /[\\\t\n\r]/
 const copyText = (v: string | null) =>
   v === null ? '\\N' : !COPY_SPECIAL.test(v) ? v
     : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+
+/** One field of COPY text as its value (copyText undone): \\N is NULL, backslash escapes are undone. */
+export const copyFieldValue = (f: string): string | null => f === '\\N' ? null : !f.includes('\\') ? f
+  : f.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
 
 /** A time as COPY text: epoch ms, or \\N when absent (NaN). */
 const msText = (t: number) => (Number.isFinite(t) ? String(t) : '\\N')

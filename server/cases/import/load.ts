@@ -2,9 +2,8 @@ import type { Writable } from 'node:stream'
 import type { PoolClient, QueryResult } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { readSql } from '../../db/sql-files'
-import type { DatabaseKind } from '../../db/connect'
 import { prepareBulkWrite } from './bulk'
-import { STAGING_COLUMNS } from './copy-text'
+import { STAGING_COLUMNS, STAGING_COLUMN_COUNT, copyFieldValue } from './copy-text'
 
 const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
 const SETTINGS = readSql(import.meta.url, '../queries/import-settings.sql')
@@ -45,10 +44,6 @@ const BATCHES_IN_FLIGHT = 3
 /** rows per unnest() statement on an embedded database served by another process (no COPY there) */
 const UNNEST_BATCH = 5000
 
-/** One field of COPY text as its value: \\N is NULL, backslash escapes are undone (copy-text.ts). */
-const fieldValue = (f: string): string | null => f === '\\N' ? null : !f.includes('\\') ? f
-  : f.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
-
 /**
  * Stages COPY text through unnest() of text arrays (cast by the statement), for an embedded
  * database reached over the wire, whose socket server takes no COPY FROM STDIN.
@@ -58,10 +53,10 @@ async function unnestRows(conn: PoolClient, text: Uint8Array[], onBatch?: (done:
   lines.pop() // after the last row's newline
   for (let a = 0; a < lines.length; a += UNNEST_BATCH) {
     const b = Math.min(lines.length, a + UNNEST_BATCH)
-    const columns = Array.from({ length: 14 }, () => [] as (string | null)[])
+    const columns = Array.from({ length: STAGING_COLUMN_COUNT }, () => [] as (string | null)[])
     for (let i = a; i < b; i++) {
       const fields = lines[i].split('\t')
-      for (let k = 0; k < columns.length; k++) columns[k].push(fieldValue(fields[k]))
+      for (let k = 0; k < columns.length; k++) columns[k].push(copyFieldValue(fields[k]))
     }
     await conn.query(
       `INSERT INTO case_staging (${STAGING_COLUMNS})
@@ -359,18 +354,18 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
 }
 
 /**
- * Writes a whole file's accepted rows, read before (COPY text for `case_staging`, copy-text.ts),
- * in ONE transaction on one connection, as a single batch: the embedded database runs in this
- * process, so there is no reading to overlap with.
+ * The embedded database's path: writes a whole file's accepted rows, read before (COPY text for
+ * `case_staging`, copy-text.ts), in ONE transaction on one connection, as a single batch. The
+ * database runs in this process (or another one's socket serves it), so there is no reading to
+ * overlap with.
  */
 export async function loadCases(
-  conn: PoolClient, kind: DatabaseKind, text: Uint8Array[], rows: number, stacks: CoordinateStacks, opts: LoadOptions,
+  conn: PoolClient, text: Uint8Array[], rows: number, stacks: CoordinateStacks, opts: LoadOptions,
 ): Promise<LoadOutcome> {
   opts.onProgress?.('staging', 0)
   const districtChecked = await beginLoad(conn, opts)
   try {
-    if (kind === 'postgres') await copyIn(conn, Buffer.concat(text))
-    else if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${STAGING_COLUMNS}) FROM '/dev/blob'`, text)
+    if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${STAGING_COLUMNS}) FROM '/dev/blob'`, text)
     else await unnestRows(conn, text, (d) => opts.onProgress?.('staging', d))
     const target = await firstBatch(conn, opts, rows)
     opts.onProgress?.('writing', 0)

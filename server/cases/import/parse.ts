@@ -37,7 +37,6 @@ export interface ParseContext {
   report: ImportReport
   /** external category names that had no mapping, with their row counts */
   unmapped: Map<string, number>
-  onRow?: (rowsRead: number) => void
   /**
    * Streams a CSV: called after each chunk with the rows accepted since the last call (dropped
    * once it returns, so a large file is never held in memory) and how many characters of the
@@ -279,7 +278,6 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
     // one object for every row: add() copies what it keeps
     for (let k = 0; k < fields.length; k++) f[fields[k][0]] = record[fields[k][1]]
     reader.add(row, f, keep.length ? attrsOf : null, names)
-    if (ctx.onRow && (row & 0x3fff) === 0) ctx.onRow(row)
   }
   const input = file.stream()
   await new Promise<void>((resolve, reject) => {
@@ -309,7 +307,6 @@ export async function parseCaseCsv(file: TextFile, ctx: ParseContext): Promise<P
     })
   })
   if (!header) throw new AppError('WG_EMPTY_FILE', 'The file is empty: expected a header line and case rows', 422)
-  ctx.onRow?.(row)
   return reader.out
 }
 

@@ -85,10 +85,11 @@ export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece)
   const counts = new CoordinateCounts()
   const implausible: { row: number; x: number; y: number }[] = []
   let keptRows = 0
+  const encoder = new TextEncoder()
   let parts: string[] = []
   let partRows = 0
   const cut = (fraction: number) => {
-    const piece = { text: new TextEncoder().encode(parts.join('')), rows: partRows, rowsRead: keptRows + report.rejectedRows, fraction }
+    const piece = { text: encoder.encode(parts.join('')), rows: partRows, rowsRead: keptRows + report.rejectedRows, fraction }
     parts = []
     partRows = 0
     return onPiece(piece)

@@ -156,7 +156,7 @@ export async function importCases(
       : importId().then(async () => {
         // the embedded database's single connection: the import is recorded before it is taken
         const c = await pool.acquireConnection()
-        return loadCases(c, db.kind, read, summary.keptRows, summary.stacks, loadOpts).finally(() => pool.releaseConnection(c))
+        return loadCases(c, read, summary.keptRows, summary.stacks, loadOpts).finally(() => pool.releaseConnection(c))
       }))
     for (const o of outcome.outside) {
       report.reject(o.row, 'lon/lat', `${o.lon.toFixed(6)} ${o.lat.toFixed(6)}`, 'WG_OUTSIDE_DISTRICT',
@@ -182,7 +182,7 @@ export async function importCases(
         rows, inserted: outcome.inserted, updated: outcome.updated, unchanged: outcome.unchanged,
         rejected: summary.rejectedRows + report.rejectedRows, stacked_points: outcome.stacked.length,
       },
-      errors_by_code: addCounts(summary.errorsByCode, report.errorsByCode()),
+      errors_by_code: report.errorsByCode(summary.errorsByCode),
       errors: firstByRow([...summary.firstErrors, ...report.errors], ERRORS_IN_RESPONSE),
       unmapped_categories: list(''),
       unmapped_sources: unmappedSources,
@@ -199,11 +199,4 @@ export async function importCases(
   } catch (err) {
     throw await fail(err)
   }
-}
-
-/** Two counts by code added, most frequent first. */
-function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  const sum = { ...a }
-  for (const [k, v] of Object.entries(b)) sum[k] = (sum[k] ?? 0) + v
-  return Object.fromEntries(Object.entries(sum).sort((x, y) => y[1] - x[1]))
 }
