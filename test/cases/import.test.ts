@@ -368,4 +368,51 @@ describe('case import', () => {
     await expect(importCases(db, tempFile('us.csv', csv), { mapping: { categories: { 'Graffiti Removal': '9999' } } }))
       .rejects.toMatchObject({ code: 'WG_BAD_MAPPING' })
   })
+  test('a new dataset is written straight into cases exactly as through staging: every column, outside rows, stacks, report', async () => {
+    // rows with and without due, dispatch and close times, one outside the district, one unknown
+    // category, extra columns, a coordinate that becomes stacked after its first cases were written
+    const header = 'case_id,reported_at,category,source,status,dispatched_at,due_at,closed_at,lon,lat,address,note'
+    const lines = [header]
+    for (let i = 0; i < 30; i++) {
+      const at = i % 3 === 0 ? [120.1611, 30.2611] : [120.151 + (i % 7) * 0.001, 30.262 + (i % 5) * 0.001]
+      if (i === 4) at.splice(0, 2, 121.5, 31.2)
+      const cat = i === 9 ? '不存在' : i % 4 ? '0401' : '0201'
+      lines.push([`N${i}`, `2025-05-${String(1 + (i % 28)).padStart(2, '0')} 0${i % 10}:15:00`, cat, i % 2 ? '巡查' : '12345', i % 5 ? '' : 'closed',
+        i % 2 ? '2025-06-01 10:00' : '', i % 6 ? '' : '2025-06-03 12:00', i % 5 ? '' : '2025-06-02 08:30', ...at,
+        i % 3 ? `路${i}号` : '', i % 2 ? `"备注 ${i}\t"` : ''].join(','))
+    }
+    const path = tempFile('paths.csv', lines.join('\n'))
+    const columns = ['external_id', 'category_code', 'source', 'status', 'reported_at', 'dispatched_at', 'due_at', 'closed_at', 'address',
+      'declared_crs', 'community_id', 'stacked', 'attrs', db.knex.raw('ST_AsEWKT(geom) AS geom')]
+    const stored = (dataset: string) => db.knex('cases').where({ dataset }).select(columns).orderBy('external_id')
+    const mapping = { stackedMin: 5, crs: 'EPSG:4490' }
+    // into a new dataset: straight into cases on a real server
+    const direct = await importCases(db, path, { mapping: { ...mapping, dataset: 'new' }, batchRows: 4 })
+    // into a dataset holding one other case: through staging
+    await importCases(db, tempFile('one.csv', [HEADER, row('OTHER')].join('\n')), { mapping: { dataset: 'held' } })
+    const staged = await importCases(db, path, { mapping: { ...mapping, dataset: 'held' }, batchRows: 4 })
+    expect((await stored('new')).length).toBe(28)
+    expect(await stored('new')).toEqual((await stored('held')).filter((c: { external_id: string }) => c.external_id !== 'OTHER'))
+    const same = (r: typeof direct) => ({ ...r, import_id: 0, dataset: '', errors_csv: '', seconds: 0 })
+    expect(same(direct)).toEqual(same(staged))
+    expect(direct.counts).toMatchObject({ rows: 30, inserted: 28, rejected: 2, stacked_points: 1 })
+    expect(direct.errors.map((e) => [e.row, e.code])).toEqual([[5, 'WG_OUTSIDE_DISTRICT'], [10, 'WG_UNKNOWN_CATEGORY']])
+    expect((await readImport(db, direct.import_id))?.errors).toEqual(direct.errors)
+    // due times default to the category's deadline
+    const deadline = (await db.knex('categories').where({ code: '0201' }).first()).deadline_hours
+    const n8 = await db.knex('cases').where({ dataset: 'new', external_id: 'N8' }).first()
+    expect(n8.due_at.getTime() - n8.reported_at.getTime()).toBe(deadline * 3600_000)
+  })
+
+  test('imports into one dataset take turns: two at once into a new dataset store each case once', async () => {
+    const a = tempFile('a.csv', [HEADER, row('T1'), row('T2'), row('T3', 120.165, 30.266)].join('\n'))
+    const b = tempFile('b.csv', [HEADER, row('T2'), row('T3', 120.166, 30.266), row('T4')].join('\n'))
+    const [ra, rb] = await Promise.all([importCases(db, a, { mapping: { dataset: 'both' } }), importCases(db, b, { mapping: { dataset: 'both' } })])
+    const ids = await db.knex('cases').where({ dataset: 'both' }).orderBy('external_id').pluck('external_id')
+    expect(ids).toEqual(['T1', 'T2', 'T3', 'T4'])
+    // whichever ran second found the first one's cases: one of T2, T3 unchanged, the other updated
+    const second = ra.counts.inserted === 3 ? rb : ra
+    expect(second.counts).toMatchObject({ inserted: 1, updated: 1, unchanged: 1 })
+    expect(ra.counts.inserted + rb.counts.inserted).toBe(4)
+  })
 })

@@ -89,4 +89,26 @@ describe('reading a case file', () => {
     await readCaseFileInThread(job(tempFile('cases.csv', csv)), (p) => { pieces.push(p) })
     expect(pieces.reduce((n, p) => n + p.rows, 0)).toBe(4)
   })
+  test('for a new dataset, pieces carry binary rows for cases with each row\'s file row and point, and the points first read in them', async () => {
+    const cases = { dataset: 'd', declaredCrs: 'WGS84', deadlineHours: new Map([['0401', 24]]) }
+    const path = tempFile('cases.csv', csv)
+    const here: CasePiece[] = []
+    const summary = await readCaseFile(job(path, { cases }), (p) => { here.push(p) })
+    expect(here.map((p) => p.rows)).toEqual([2, 2])
+    expect(here.every((p) => p.text.length === 0 && p.cases!.ends.length === p.rows && p.cases!.ends.at(-1) === p.cases!.bytes.length)).toBe(true)
+    expect(here.flatMap((p) => [...p.cases!.rowNo])).toEqual([1, 2, 5, 6])
+    // rows 1, 2 and 5 share a coordinate (point 0), row 6 has its own (point 1)
+    expect(here.flatMap((p) => [...p.cases!.pointNo])).toEqual([0, 0, 0, 1])
+    expect(here.map((p) => [p.cases!.firstPoint, [...p.cases!.newPoints]])).toEqual([[0, [120.155, 30.265]], [1, [120.157, 30.267]]])
+    // the same summary as when staging
+    const staged = await readCaseFile(job(path), () => undefined)
+    expect({ ...summary, packedErrors: [...summary.packedErrors] }).toEqual({ ...staged, packedErrors: [...staged.packedErrors] })
+    // and the same through the thread, whose pieces transfer every array
+    await warmCaseReader({ warmUp: true })
+    const there: CasePiece[] = []
+    await readCaseFileInThread(job(path, { cases }), (p) => { there.push(p) })
+    const plain = (ps: CasePiece[]) => ps.map((p) => ({ ...p, text: [...p.text], cases: Object.fromEntries(Object.entries(p.cases!)
+      .map(([k, v]) => [k, typeof v === 'number' ? v : [...(v as Uint8Array)]])) }))
+    expect(plain(there)).toEqual(plain(here))
+  })
 })

@@ -9,24 +9,35 @@
 export class CoordinateCounts {
   private keys = new Float64Array(2 * 1024)
   private counts = new Int32Array(1024)
+  /** each coordinate's number: 0, 1, 2 … in the order first counted */
+  private numbers = new Int32Array(1024)
   private mask = 1023
   private size = 0
+  /** the number of the coordinate counted last (see add) */
+  lastPoint = -1
   private static readonly bits = new Uint32Array(new Float64Array(1).buffer)
   private static readonly word = new Float64Array(CoordinateCounts.bits.buffer)
 
-  /** counts one more case at lon/lat; returns the coordinate's count */
+  /** how many distinct coordinates were counted */
+  get points(): number { return this.size }
+
+  /** counts one more case at lon/lat; returns the coordinate's count, and sets lastPoint to its number */
   add(lon: number, lat: number): number {
     // +0 for -0: the database compares them equal, so must the table
     lon += 0
     lat += 0
     let i = this.slot(lon, lat)
     while (this.counts[i] !== 0) {
-      if (this.keys[2 * i] === lon && this.keys[2 * i + 1] === lat) return ++this.counts[i]
+      if (this.keys[2 * i] === lon && this.keys[2 * i + 1] === lat) {
+        this.lastPoint = this.numbers[i]
+        return ++this.counts[i]
+      }
       i = (i + 1) & this.mask
     }
     this.keys[2 * i] = lon
     this.keys[2 * i + 1] = lat
     this.counts[i] = 1
+    this.numbers[i] = this.lastPoint = this.size
     if (++this.size * 2 > this.mask) this.grow()
     return 1
   }
@@ -54,10 +65,11 @@ export class CoordinateCounts {
   }
 
   private grow(): void {
-    const { keys, counts } = this
+    const { keys, counts, numbers } = this
     this.mask = 2 * this.mask + 1
     this.keys = new Float64Array(2 * (this.mask + 1))
     this.counts = new Int32Array(this.mask + 1)
+    this.numbers = new Int32Array(this.mask + 1)
     for (let j = 0; j < counts.length; j++) {
       if (counts[j] === 0) continue
       let i = this.slot(keys[2 * j], keys[2 * j + 1])
@@ -65,6 +77,7 @@ export class CoordinateCounts {
       this.keys[2 * i] = keys[2 * j]
       this.keys[2 * i + 1] = keys[2 * j + 1]
       this.counts[i] = counts[j]
+      this.numbers[i] = numbers[j]
     }
   }
 }

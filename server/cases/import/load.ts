@@ -3,14 +3,18 @@ import type { PoolClient, QueryResult } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { readSql } from '../../db/sql-files'
 import { prepareBulkWrite } from './bulk'
+import { CASE_COPY_COLUMNS, completeCaseRows, type CasePlacement } from './copy-binary'
 import { STAGING_COLUMNS, STAGING_COLUMN_COUNT, copyFieldValue } from './copy-text'
+import type { CasePiece, CaseRowsPiece } from './read'
 
 const STAGING_DDL = readSql(import.meta.url, '../queries/import-staging.sql')
 const SETTINGS = readSql(import.meta.url, '../queries/import-settings.sql')
+const DATASET_LOCK = readSql(import.meta.url, '../queries/import-dataset-lock.sql')
 const STACKS = readSql(import.meta.url, '../queries/import-stacks.sql')
 const STACKS_FRESH = readSql(import.meta.url, '../queries/import-stacks-fresh.sql')
 const FLAG_STACKED = readSql(import.meta.url, '../queries/import-flag-stacked.sql')
 const FLAG_STACKED_BULK = readSql(import.meta.url, '../queries/import-flag-stacked-bulk.sql')
+const PLACE_POINTS = readSql(import.meta.url, '../queries/import-place-points.sql')
 // the staged rows as a CTE, completed by the per-row-safe upsert or the bulk path's plain insert
 const ROWS = readSql(import.meta.url, '../queries/import-rows.sql')
 /**
@@ -20,13 +24,19 @@ const ROWS = readSql(import.meta.url, '../queries/import-rows.sql')
  * when its event loop comes round between pieces of rows, and the server would wait for it.
  */
 const batchSql = (upsert: string) => [
-  readSql(import.meta.url, '../queries/import-batch-points.sql'),
+  readSql(import.meta.url, '../queries/import-batch-new-points.sql'),
+  PLACE_POINTS,
   readSql(import.meta.url, '../queries/import-batch-outside.sql'),
   `WITH ${ROWS},\n${readSql(import.meta.url, `../queries/${upsert}`)}`,
   'TRUNCATE case_staging, case_new_points',
 ].join(';\n')
 const BATCH = batchSql('import-upsert.sql')
 const BATCH_BULK = batchSql('import-upsert-bulk.sql')
+/** a new dataset's batch of new coordinates, as arrays of lon and lat, into case_new_points in their order */
+const NEW_POINTS = readSql(import.meta.url, '../queries/import-new-points.sql')
+/** ...placed (one multi-statement query), returned in that order */
+const PLACE_NEW_POINTS = [PLACE_POINTS, 'SELECT p.outside, p.community_id FROM case_new_points n JOIN case_points p USING (lon, lat) ORDER BY n.ord',
+  'TRUNCATE case_new_points'].join(';\n')
 
 /**
  * Rows per batch when streaming. The server writes one batch while the file's next rows are
@@ -93,14 +103,21 @@ export interface LoadOptions {
 /** The coordinates that hold at least the stacked minimum of a file's cases, as parallel arrays (CoordinateCounts.atLeast). */
 export interface CoordinateStacks { lon: number[]; lat: number[]; cases: number[] }
 
-/** Where the batches go: whether the dataset was empty, and the keys to restore after the bulk path (or null). */
-interface Target { fresh: boolean; restoreKeys: (() => Promise<void>) | null }
+/** Where the batches go: the import's id, whether the dataset was empty, and the keys to restore after the bulk path (or null). */
+interface Target { importId: number; fresh: boolean; restoreKeys: (() => Promise<void>) | null }
 
 /** What the batches wrote so far. */
 interface Written { rows: number; inserted: number; updated: number; outside: LoadOutcome['outside'] }
 
-/** Opens the import's transaction on `conn` with its working tables; says whether a district boundary is loaded. */
-async function beginLoad(conn: PoolClient, opts: LoadOptions): Promise<boolean> {
+/** How an import's transaction began: whether a district boundary is loaded, whether the dataset held no cases. */
+interface Begun { districtChecked: boolean; fresh: boolean }
+
+/**
+ * Opens the import's transaction on `conn` with its working tables. Imports into one dataset take
+ * turns (a lock held until commit), so whether the dataset holds cases yet, read here, stays true
+ * until this import commits.
+ */
+async function beginLoad(conn: PoolClient, opts: LoadOptions): Promise<Begun> {
   await conn.query('BEGIN')
   try {
     // PostGIS prices ST_Covers so high that the planner JIT-compiles every spatial statement here,
@@ -108,11 +125,12 @@ async function beginLoad(conn: PoolClient, opts: LoadOptions): Promise<boolean> 
     // should hash and sort in memory rather than spill to disk at the 4 MB default.
     await conn.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
     await conn.query(STAGING_DDL)
-    const settings = await conn.query<{ district_loaded: boolean }>(SETTINGS, [opts.dataset, opts.declaredCrs, opts.districtId])
+    await conn.query(DATASET_LOCK, [opts.dataset])
+    const settings = await conn.query<{ district_loaded: boolean; fresh: boolean }>(SETTINGS, [opts.dataset, opts.declaredCrs, opts.districtId])
     // temp tables have no statistics: without them the planner takes the one-row settings table
     // for hundreds of rows and each batch's row count for millions
     await conn.query('ANALYZE case_import')
-    return settings.rows[0].district_loaded
+    return { districtChecked: settings.rows[0].district_loaded, fresh: settings.rows[0].fresh }
   } catch (err) {
     await rollbackLoad(conn)
     throw err
@@ -132,12 +150,12 @@ async function rollbackLoad(conn: PoolClient): Promise<void> {
  * the district too, and may be an estimate: it is shaded down a fifth, so that re-importing the
  * same file keeps the per-row path.
  */
-async function firstBatch(conn: PoolClient, opts: LoadOptions, expectedRows: number): Promise<Target> {
+async function firstBatch(conn: PoolClient, opts: LoadOptions, begun: Begun, expectedRows: number): Promise<Target> {
   const importId = await opts.importId()
-  const settings = await conn.query<{ fresh: boolean }>(`UPDATE case_import SET import_id = $1,
-    fresh = NOT EXISTS (SELECT 1 FROM cases WHERE dataset = case_import.dataset) RETURNING fresh`, [importId])
+  await conn.query('UPDATE case_import SET import_id = $1', [importId])
+  const { fresh } = begun
   const restoreKeys = await prepareBulkWrite(conn, Math.ceil(0.8 * expectedRows), opts.bulkMinRows)
-  return { fresh: settings.rows[0].fresh, restoreKeys }
+  return { importId, fresh, restoreKeys }
 }
 
 /** Sends the batch query for the rows in staging; resolves with what it wrote. */
@@ -181,8 +199,13 @@ async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written,
 
 /** Rows streamed into `cases` in batches, in one transaction, while the file is still being read. */
 export interface StreamingLoad {
-  /** queues `rows` rows given as COPY text for `case_staging` (copy-text.ts) */
-  add(text: Uint8Array, rows: number): void
+  /**
+   * Whether the rows go straight into `cases` (a dataset with no cases yet): the pieces must then
+   * carry binary rows for it (CaseReadJob.cases), otherwise COPY text for `case_staging`.
+   */
+  readonly direct: boolean
+  /** queues a piece of rows */
+  add(piece: CasePiece): void
   /**
    * After each piece of rows, given the share of the file read so far (0–1): passes the rows
    * on and sends a full batch. Resolves at once, or, when the server has fallen behind, once it
@@ -202,8 +225,8 @@ interface OpenCopy {
   done: Promise<void>
 }
 
-function openCopy(conn: PoolClient): OpenCopy {
-  const stream = conn.query(copyFrom(`COPY case_staging (${STAGING_COLUMNS}) FROM STDIN`))
+function openCopy(conn: PoolClient, sql = `COPY case_staging (${STAGING_COLUMNS}) FROM STDIN`): OpenCopy {
+  const stream = conn.query(copyFrom(sql))
   const done = new Promise<void>((resolve, reject) => {
     stream.once('error', reject)
     stream.once('finish', () => resolve())
@@ -212,9 +235,9 @@ function openCopy(conn: PoolClient): OpenCopy {
   return { stream, done }
 }
 
-/** COPY of a whole text into staging; resolves when the server has stored every row. */
-function copyIn(conn: PoolClient, text: Uint8Array): Promise<void> {
-  const { stream, done } = openCopy(conn)
+/** COPY of a whole text into staging (or by `sql`); resolves when the server has stored every row. */
+function copyIn(conn: PoolClient, text: Uint8Array, sql?: string): Promise<void> {
+  const { stream, done } = openCopy(conn, sql)
   stream.end(text)
   return done
 }
@@ -230,21 +253,85 @@ function drained(stream: Writable): Promise<void> {
 }
 
 /**
- * The streaming path on a real server. The rows of each batch stream into staging with COPY
+ * Whether the rows read so far make a batch. The first batches double from an eighth of the
+ * size: the server starts writing after a few thousand rows instead of waiting idle for a full
+ * batch. Batches shrink to a quarter over the file's last fifth: the last one is written after
+ * reading ends, so the smaller it is, the less the import waits for it.
+ */
+function batchIsFull(rows: number, batchRows: number, closed: number, fractionRead: number): boolean {
+  const ramp = Math.min(1, 2 ** (closed - 3))
+  return rows >= batchRows * Math.min(ramp, Math.max(0.25, 5 * (1 - fractionRead)))
+}
+
+/**
+ * The batches of a streaming load: each closed batch becomes one step run on the connection after
+ * the one before (pg runs one query at a time); reading waits when BATCHES_IN_FLIGHT are queued.
+ * A failure fails every later step; the first error is what the import reports.
+ */
+class BatchQueue {
+  private inFlight: Promise<void>[] = []
+  private tail: Promise<void> = Promise.resolve()
+  failed: unknown
+  /** batches closed so far */
+  closed = 0
+  /** batches closed whose step has not started yet */
+  waiting = 0
+
+  /** queues `step` after every earlier one */
+  push(step: () => Promise<void>): void {
+    this.closed++
+    this.waiting++
+    const run = this.tail.then(async () => {
+      this.waiting--
+      if (!this.failed) await step()
+    }).catch((err) => { this.failed ??= err })
+    this.tail = run
+    this.inFlight.push(run)
+  }
+
+  /** waits while too many batches are queued; throws the first failure */
+  async room(): Promise<void> {
+    if (this.failed) throw this.failed
+    while (this.inFlight.length >= BATCHES_IN_FLIGHT) await this.inFlight.shift()
+    if (this.failed) throw this.failed
+  }
+
+  /** waits for every queued batch; throws the first failure */
+  async drain(): Promise<void> {
+    while (this.inFlight.length) await this.inFlight.shift()
+    if (this.failed) throw this.failed
+  }
+
+  settled(): Promise<unknown> {
+    return Promise.allSettled(this.inFlight)
+  }
+}
+
+/**
+ * Starts an import's transaction on a real server and returns how its batches are written while
+ * the file is read: straight into `cases` for a dataset that holds no cases yet (directLoad),
+ * otherwise through staging (stagedLoad).
+ */
+export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promise<StreamingLoad> {
+  const begun = await beginLoad(conn, opts)
+  return begun.fresh ? directLoad(conn, opts, begun) : stagedLoad(conn, opts, begun)
+}
+
+/**
+ * The streaming path through staging. The rows of each batch stream into staging with COPY
  * (~10× multi-row INSERT) piece by piece as they are read (read-thread.ts), so the server parses
  * them while the file is read on; a full batch is then written into `cases` by one batch query,
  * again while the next rows are read. Reading and writing thus overlap, and only the last
  * batch's writing adds to the time of reading the file.
  *
- * pg runs one query at a time, so each step waits for the one before (`tail`). Rows read while
- * a batch query runs wait in `pending` for the next COPY; reading waits when BATCHES_IN_FLIGHT are
- * queued or when the open COPY's stream is full. A failure fails every later step; the first
- * error is what the import reports, and the transaction is rolled back.
+ * Rows read while a batch query runs wait in `pending` for the next COPY; reading waits when
+ * BATCHES_IN_FLIGHT are queued or when the open COPY's stream is full. Any failure rolls the
+ * transaction back.
  */
-export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promise<StreamingLoad> {
-  const districtChecked = await beginLoad(conn, opts)
+function stagedLoad(conn: PoolClient, opts: LoadOptions, begun: Begun): StreamingLoad {
   const batchRows = opts.batchRows ?? STREAM_BATCH_ROWS
   const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
+  const queue = new BatchQueue()
   /** the COPY of the batch being read, once the connection was free to open it */
   let copy: OpenCopy | undefined
   /** COPY text read but not yet handed to a COPY */
@@ -257,15 +344,8 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
   }
   /** rows of the batch being read */
   let rows = 0
-  /** batches closed so far */
-  let closed = 0
-  /** batches closed whose step has not started yet: the next COPY opens only when none is */
-  let waiting = 0
   let finishing = false
   let target: Target | undefined
-  let failed: unknown
-  const inFlight: Promise<void>[] = []
-  let tail: Promise<void> = Promise.resolve()
 
   const open = () => {
     copy = openCopy(conn)
@@ -282,56 +362,43 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
       copied = copy.done
       copy = undefined
     } else text = takePending()
-    waiting++
-    const step = tail.then(async () => {
-      waiting--
-      if (failed) return
+    queue.push(async () => {
       await (copied ?? copyIn(conn, text!))
       // the first batch decides the write path, from its rows scaled to the whole file
-      target ??= await firstBatch(conn, opts, expectedRows)
+      target ??= await firstBatch(conn, opts, begun, expectedRows)
       await writeBatch(conn, target.restoreKeys !== null, n, written)
       if (finishing) opts.onProgress?.('writing', written.rows)
-      if (!waiting && !finishing) open()
-    }).catch((err) => { failed ??= err })
-    tail = step
-    inFlight.push(step)
+      // the next COPY opens only when no closed batch waits for the connection
+      if (!queue.waiting && !finishing) open()
+    })
   }
   // the first batch streams from the first rows read
   open()
 
   return {
-    add(text, n) {
-      pending.push(text)
-      rows += n
+    direct: false,
+    add(piece) {
+      pending.push(piece.text)
+      rows += piece.rows
     },
     async flush(fractionRead) {
-      if (failed) throw failed
+      if (queue.failed) throw queue.failed
       if (copy && pending.length) {
         const room = copy.stream.write(takePending())
         if (!room) await drained(copy.stream)
       }
-      // The first batches double from an eighth of the size: the server starts writing after a
-      // few thousand rows instead of waiting idle for a full batch. Batches shrink to a quarter
-      // over the file's last fifth: the last one is written after reading ends, so the smaller it
-      // is, the less the import waits for it.
-      const ramp = Math.min(1, 2 ** (closed - 3))
-      if (rows >= batchRows * Math.min(ramp, Math.max(0.25, 5 * (1 - fractionRead)))) {
-        closed++
-        // the rows read so far, scaled to the whole file: the bulk path's estimate at the first batch
-        close(Math.ceil((written.rows + rows) / Math.max(fractionRead, 1e-3)))
-      }
-      while (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift()
-      if (failed) throw failed
+      // the rows read so far, scaled to the whole file: the bulk path's estimate at the first batch
+      if (batchIsFull(rows, batchRows, queue.closed, fractionRead)) close(Math.ceil((written.rows + rows) / Math.max(fractionRead, 1e-3)))
+      await queue.room()
     },
     async finish(stacks) {
       try {
         finishing = true
         opts.onProgress?.('writing', written.rows)
         if (rows || copy) close(written.rows + rows)
-        while (inFlight.length) await inFlight.shift()
-        if (failed) throw failed
-        target ??= await firstBatch(conn, opts, 0)
-        return await finishLoad(conn, opts, written, target, stacks, districtChecked)
+        await queue.drain()
+        target ??= await firstBatch(conn, opts, begun, 0)
+        return await finishLoad(conn, opts, written, target, stacks, begun.districtChecked)
       } catch (err) {
         await rollbackLoad(conn)
         throw err
@@ -347,10 +414,133 @@ export async function streamingLoad(conn: PoolClient, opts: LoadOptions): Promis
           stream.destroy(new Error('the import was abandoned'))
         })
       }
-      await Promise.allSettled(inFlight)
+      await queue.settled()
       await rollbackLoad(conn)
     },
   }
+}
+
+/** Every coordinate of a new dataset's import placed so far, by point number (CaseRowsPiece.pointNo). */
+class PlacedPoints implements CasePlacement {
+  community = new Int32Array(1024)
+  outside = new Uint8Array(1024)
+  lonLat = new Float64Array(2048)
+  count = 0
+
+  /** adds the points numbered from `first` (lon, lat pairs) with where the server placed them */
+  add(first: number, lonLat: Float64Array, placed: { outside: boolean; community_id: number | null }[]): void {
+    const n = first + placed.length
+    if (n > this.community.length) {
+      const size = Math.max(n, 2 * this.community.length)
+      const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, k: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(k * size)
+        b.set(a)
+        return b
+      }
+      this.community = grow(this.community, 1)
+      this.outside = grow(this.outside, 1)
+      this.lonLat = grow(this.lonLat, 2)
+    }
+    this.lonLat.set(lonLat, 2 * first)
+    placed.forEach((p, k) => {
+      this.community[first + k] = p.community_id ?? 0
+      this.outside[first + k] = p.outside ? 1 : 0
+    })
+    this.count = n
+  }
+}
+
+/**
+ * The streaming path for a dataset that holds no cases yet (the lock taken by beginLoad keeps it
+ * so). Nothing stored can match a row, so the rows need no staging: the reading thread writes
+ * them as binary COPY rows for `cases` (copy-binary.ts) and numbers their coordinates. For each
+ * batch the server first places the coordinates first read in it (import-place-points.sql, as on
+ * the staging path), then the rows are completed with their community and copied into `cases`,
+ * those outside the district left out for the report. Batches are closed and queued as on the
+ * staging path; only the COPY of a batch waits for its placing.
+ */
+function directLoad(conn: PoolClient, opts: LoadOptions, begun: Begun): StreamingLoad {
+  const batchRows = opts.batchRows ?? STREAM_BATCH_ROWS
+  const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
+  const queue = new BatchQueue()
+  const placed = new PlacedPoints()
+  let pieces: CaseRowsPiece[] = []
+  let rows = 0
+  let finishing = false
+  let target: Target | undefined
+
+  const close = (expectedRows: number) => {
+    const batch = pieces
+    const n = rows
+    pieces = []
+    rows = 0
+    queue.push(async () => {
+      target ??= await firstBatch(conn, opts, begun, expectedRows)
+      await placePoints(conn, batch, placed)
+      const copy = completeCaseRows(batch, placed, target.importId, (k, r) => {
+        const point = batch[k].pointNo[r]
+        written.outside.push({ row: batch[k].rowNo[r], lon: placed.lonLat[2 * point], lat: placed.lonLat[2 * point + 1] })
+      })
+      const { stream, done } = openCopy(conn, `COPY cases (${CASE_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`)
+      stream.end(copy)
+      await done
+      written.rows += n
+      written.inserted += (stream as unknown as { rowCount: number }).rowCount
+      if (finishing) opts.onProgress?.('writing', written.rows)
+    })
+  }
+
+  return {
+    direct: true,
+    add(piece) {
+      if (!piece.cases) throw new Error('a new dataset\'s rows must be read as rows for cases (CaseReadJob.cases)')
+      pieces.push(piece.cases)
+      rows += piece.rows
+    },
+    async flush(fractionRead) {
+      if (batchIsFull(rows, batchRows, queue.closed, fractionRead)) close(Math.ceil((written.rows + rows) / Math.max(fractionRead, 1e-3)))
+      await queue.room()
+    },
+    async finish(stacks) {
+      try {
+        finishing = true
+        opts.onProgress?.('writing', written.rows)
+        if (rows) close(written.rows + rows)
+        await queue.drain()
+        target ??= await firstBatch(conn, opts, begun, 0)
+        return await finishLoad(conn, opts, written, target, stacks, begun.districtChecked)
+      } catch (err) {
+        await rollbackLoad(conn)
+        throw err
+      }
+    },
+    async abort() {
+      finishing = true
+      await queue.settled()
+      await rollbackLoad(conn)
+    },
+  }
+}
+
+/** Places the coordinates first read in `batch` (import-place-points.sql) and adds them to `placed`. */
+async function placePoints(conn: PoolClient, batch: CaseRowsPiece[], placed: PlacedPoints): Promise<void> {
+  const fresh = batch.filter((p) => p.newPoints.length)
+  if (!fresh.length) return
+  const lonLat = new Float64Array(fresh.reduce((n, p) => n + p.newPoints.length, 0))
+  let at = 0
+  for (const p of fresh) {
+    lonLat.set(p.newPoints, at)
+    at += p.newPoints.length
+  }
+  const lon: number[] = []
+  const lat: number[] = []
+  for (let k = 0; k < lonLat.length; k += 2) {
+    lon.push(lonLat[k])
+    lat.push(lonLat[k + 1])
+  }
+  await conn.query(NEW_POINTS, [lon, lat])
+  const results = (await conn.query(PLACE_NEW_POINTS)) as unknown as QueryResult<{ outside: boolean; community_id: number | null }>[]
+  placed.add(fresh[0].firstPoint, lonLat, results.find((r) => r.command === 'SELECT')!.rows)
 }
 
 /**
@@ -363,15 +553,15 @@ export async function loadCases(
   conn: PoolClient, text: Uint8Array[], rows: number, stacks: CoordinateStacks, opts: LoadOptions,
 ): Promise<LoadOutcome> {
   opts.onProgress?.('staging', 0)
-  const districtChecked = await beginLoad(conn, opts)
+  const begun = await beginLoad(conn, opts)
   try {
     if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${STAGING_COLUMNS}) FROM '/dev/blob'`, text)
     else await unnestRows(conn, text, (d) => opts.onProgress?.('staging', d))
-    const target = await firstBatch(conn, opts, rows)
+    const target = await firstBatch(conn, opts, begun, rows)
     opts.onProgress?.('writing', 0)
     const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
     await writeBatch(conn, target.restoreKeys !== null, rows, written)
-    return await finishLoad(conn, opts, written, target, stacks, districtChecked)
+    return await finishLoad(conn, opts, written, target, stacks, begun.districtChecked)
   } catch (err) {
     await rollbackLoad(conn)
     throw err

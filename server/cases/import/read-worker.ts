@@ -23,16 +23,18 @@ class AnyCategory extends Map<string, string> {
 }
 
 /**
- * Reads the sample city's 50k cases and drops them. V8 compiles a function to fast machine code
- * only after it has run many times, and reading a city's export runs the same few functions a
- * million times: the first import in a fresh thread took about a third longer than the next ones.
- * A thread kept for a server's imports pays that once, when the server starts, not in the
- * first import.
+ * Reads the sample city's 50k cases and drops them, once as rows for a new dataset and once as
+ * rows to stage (read.ts). V8 compiles a function to fast machine code only after it has run many
+ * times, and reading a city's export runs the same few functions a million times: the first
+ * import in a fresh thread took about a third longer than the next ones. A thread kept for a
+ * server's imports pays that once, when the server starts, not in the first import.
  */
 async function warmUp(): Promise<void> {
   if (!existsSync(SAMPLE_CASES)) return
-  await readCaseFile({ path: SAMPLE_CASES, filename: 'cases.csv.gz', mapping: {}, categoryNames: new AnyCategory(), stackedMin: 50 },
-    () => undefined).catch(() => undefined)
+  const job = { path: SAMPLE_CASES, filename: 'cases.csv.gz', mapping: {}, categoryNames: new AnyCategory(), stackedMin: 50 }
+  await readCaseFile({ ...job, cases: { dataset: 'warm-up', declaredCrs: 'WGS84', deadlineHours: new Map() } }, () => undefined)
+    .catch(() => undefined)
+  await readCaseFile(job, () => undefined).catch(() => undefined)
 }
 const warm = (workerData as { warmUp?: boolean } | undefined)?.warmUp ? warmUp() : Promise.resolve()
 // an import may now be given to this thread without waiting for its modules or its warming up
@@ -49,7 +51,9 @@ port.on('message', (m: { type: 'read'; job: CaseReadJob } | { type: 'ack' }) => 
   }
   unacknowledged = 0
   warm.then(() => readCaseFile(m.job, async (piece) => {
-    port.postMessage({ type: 'piece', piece }, [piece.text.buffer as ArrayBuffer])
+    const c = piece.cases
+    const buffers = c ? [c.bytes, c.ends, c.rowNo, c.pointNo, c.newPoints] : [piece.text]
+    port.postMessage({ type: 'piece', piece }, buffers.map((b) => b.buffer as ArrayBuffer))
     unacknowledged++
     while (unacknowledged >= PIECES_AHEAD) await new Promise<void>((resolve) => { wake = resolve })
   })).then(

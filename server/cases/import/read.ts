@@ -4,6 +4,7 @@ import { declaredToWgs84, describeArea, parseDeclaredCrs, plausiblePosition } fr
 import { packErrors } from '../../imports/record'
 import { ImportReport, type RowError } from '../../imports/report'
 import { openTextFile, type TextEncoding } from '../../imports/text-file'
+import { CaseCopyWriter } from './copy-binary'
 import { CoordinateCounts } from './coordinate-counts'
 import { pushCopyLine } from './copy-text'
 import type { CaseImportMapping } from './mapping'
@@ -25,11 +26,33 @@ export interface CaseReadJob {
   stackedMin: number
   /** rows per piece at most (default PIECE_ROWS): a streaming load closes batches only between pieces */
   pieceRows?: number
+  /**
+   * Set when the rows go straight into `cases` (a dataset that holds no cases yet, on a real
+   * server, load.ts): pieces then carry binary COPY rows for it (copy-binary.ts) instead of COPY
+   * text for `case_staging`. The deadlines give the due time of cases without one (code → hours).
+   */
+  cases?: { dataset: string; declaredCrs: string; deadlineHours: Map<string, number | null> }
 }
 
-/** Accepted rows as COPY text for `case_staging` (copy-text.ts), with how far the file is read. */
+/** A piece's rows as binary COPY rows for `cases`, still without community and import (copy-binary.ts). */
+export interface CaseRowsPiece {
+  bytes: Uint8Array
+  /** byte offset after each row */
+  ends: Uint32Array
+  /** each row's number in the file */
+  rowNo: Int32Array
+  /** each row's coordinate, numbered 0, 1, 2 … in the order first read */
+  pointNo: Int32Array
+  /** the coordinates first read in this piece as lon, lat pairs, numbered on from firstPoint */
+  newPoints: Float64Array
+  firstPoint: number
+}
+
+/** Accepted rows as COPY text for `case_staging` (copy-text.ts), or for `cases`, with how far the file is read. */
 export interface CasePiece {
+  /** COPY text for `case_staging`; empty when the job writes into `cases` (then see `cases`) */
   text: Uint8Array
+  cases?: CaseRowsPiece
   rows: number
   /** rows read so far, rejected ones included */
   rowsRead: number
@@ -88,8 +111,26 @@ export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece)
   const encoder = new TextEncoder()
   let parts: string[] = []
   let partRows = 0
+  const writer = job.cases && new CaseCopyWriter(job.cases.dataset, job.cases.declaredCrs, job.cases.deadlineHours)
+  // with a writer: each row's file row and point number, and the points first read in the piece
+  let rowNo: number[] = []
+  let pointNo: number[] = []
+  let newPoints: number[] = []
+  let firstPoint = 0
   const cut = (fraction: number) => {
-    const piece = { text: encoder.encode(parts.join('')), rows: partRows, rowsRead: keptRows + report.rejectedRows, fraction }
+    const rowsRead = keptRows + report.rejectedRows
+    let piece: CasePiece
+    if (writer) {
+      const { bytes, ends } = writer.take()
+      piece = {
+        text: new Uint8Array(0), rows: partRows, rowsRead, fraction,
+        cases: { bytes, ends, rowNo: Int32Array.from(rowNo), pointNo: Int32Array.from(pointNo), newPoints: Float64Array.from(newPoints), firstPoint },
+      }
+      rowNo = []
+      pointNo = []
+      newPoints = []
+      firstPoint = counts.points
+    } else piece = { text: encoder.encode(parts.join('')), rows: partRows, rowsRead, fraction }
     parts = []
     partRows = 0
     return onPiece(piece)
@@ -105,7 +146,13 @@ export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece)
         continue
       }
       keptRows++
-      pushCopyLine(parts, p, i, lon[i], lat[i], counts.add(lon[i], lat[i]) >= stackedMin)
+      const count = counts.add(lon[i], lat[i])
+      if (writer) {
+        writer.push(p, i, lon[i], lat[i], count >= stackedMin)
+        rowNo.push(p.rowNo[i])
+        pointNo.push(counts.lastPoint)
+        if (count === 1) newPoints.push(lon[i], lat[i])
+      } else pushCopyLine(parts, p, i, lon[i], lat[i], count >= stackedMin)
       if (++partRows >= pieceRows) await cut(fraction)
     }
   }

@@ -39,10 +39,11 @@ export interface CaseImportResult {
 
 /**
  * Taxonomy codes, taxonomy names (English ones lower-cased) and the stored mapping set, merged
- * with the file's own mapping: external name → taxonomy code.
+ * with the file's own mapping: external name → taxonomy code; and each code's deadline in hours.
  */
-async function categoryNames(db: Database, mapping: CaseImportMapping, mappingSet: string): Promise<Map<string, string>> {
-  const cats = await db.knex('categories').where({ level: 'minor' }).select('code', 'name_zh', 'name_en')
+async function categoryNames(db: Database, mapping: CaseImportMapping, mappingSet: string):
+  Promise<{ names: Map<string, string>; deadlineHours: Map<string, number | null> }> {
+  const cats = await db.knex('categories').where({ level: 'minor' }).select('code', 'name_zh', 'name_en', 'deadline_hours')
   if (!cats.length) {
     throw new AppError('WG_NO_TAXONOMY', 'No categories are loaded: import a taxonomy first (npm run wangge -- import categories FILE)', 409)
   }
@@ -61,7 +62,8 @@ async function categoryNames(db: Database, mapping: CaseImportMapping, mappingSe
       `The category mapping points at codes that are not in the taxonomy: ${bad.slice(0, 10).map(([n, c]) => `"${n}" → ${c}`).join(', ')}`, 422)
   }
   for (const [name, code] of Object.entries(mapping.categories ?? {})) byName.set(name, code)
-  return byName
+  const deadlineHours = new Map<string, number | null>(cats.map((c: { code: string; deadline_hours: number | null }) => [c.code, c.deadline_hours]))
+  return { names: byName, deadlineHours }
 }
 
 type Pool = { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<void> }
@@ -94,10 +96,8 @@ export async function importCases(
   }
   const progress = opts.onProgress ?? (() => undefined)
   const stackedMin = mapping.stackedMin ?? 50
-  const job: CaseReadJob = {
-    path, filename, mapping, stackedMin, categoryNames: await categoryNames(db, mapping, mapping.categoryMappingSet ?? dataset),
-    pieceRows: opts.batchRows,
-  }
+  const categories = await categoryNames(db, mapping, mapping.categoryMappingSet ?? dataset)
+  const job: CaseReadJob = { path, filename, mapping, stackedMin, categoryNames: categories.names, pieceRows: opts.batchRows }
   // The import is recorded (in its own transaction, so that a failure can be recorded too) just
   // before its first rows are written: a file refused as it is opened or by its header leaves no
   // record, one that fails later is recorded as failed.
@@ -129,6 +129,8 @@ export async function importCases(
   try {
     if (conn) load = await streamingLoad(conn, loadOpts)
     const streamed = load
+    // a new dataset's rows are read as rows for `cases` itself (load.ts directLoad)
+    if (streamed?.direct) job.cases = { dataset, declaredCrs: crs.label, deadlineHours: categories.deadlineHours }
     progress({ phase: 'reading', done: 0 })
     summary = await readCaseFileInThread(job, (piece) => {
       progress({ phase: 'reading', done: piece.rowsRead })
@@ -136,7 +138,7 @@ export async function importCases(
         read.push(piece.text)
         return
       }
-      streamed.add(piece.text, piece.rows)
+      streamed.add(piece)
       return streamed.flush(piece.fraction)
     })
     keptRows = summary.keptRows

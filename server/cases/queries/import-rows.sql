@@ -1,6 +1,6 @@
 -- The staged cases of the batch as rows of `cases` (a CTE named src, completed by
 -- import-upsert.sql or import-upsert-bulk.sql), each with its coordinate's community
--- (import-batch-points.sql); cases at coordinates outside the district are left out. Missing due
+-- (import-place-points.sql); cases at coordinates outside the district are left out. Missing due
 -- times default to the category's deadline. A new case is written stacked when its coordinate
 -- already held the minimum when it was read; import-flag-stacked.sql flags the rest once every
 -- batch is in.

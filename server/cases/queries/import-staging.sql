@@ -34,8 +34,10 @@ CREATE TEMP TABLE case_points (
 ) ON COMMIT DROP;
 
 -- The coordinates first seen in the current batch, with a GiST index so that each district
--- polygon is tested only against the points in its box.
+-- polygon is tested only against the points in its box. ord: their order as sent, when a new
+-- dataset's points are sent by themselves (load.ts directLoad).
 CREATE TEMP TABLE case_new_points (
+  ord   bigint,
   lon   double precision NOT NULL,
   lat   double precision NOT NULL,
   geom  geometry(Point, 4326) NOT NULL
@@ -43,8 +45,8 @@ CREATE TEMP TABLE case_new_points (
 CREATE INDEX ON case_new_points USING gist (geom);
 
 -- The import's own settings, read by import-batch.sql, which runs as one multi-statement query
--- (one round trip per batch) and so takes no parameters. import_id is set once the import is
--- recorded, and fresh (the dataset held no cases before) before the first batch.
+-- (one round trip per batch) and so takes no parameters. fresh (the dataset held no cases before)
+-- is set as the import begins, import_id once the import is recorded, before the first batch.
 CREATE TEMP TABLE case_import (
   dataset          text NOT NULL,
   declared_crs     text NOT NULL,

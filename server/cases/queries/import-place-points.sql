@@ -1,15 +1,10 @@
--- Places the coordinates first seen in this batch (two statements of the batch query, see
--- batchSql in load.ts; settings from case_import). Each district and community polygon is read once
+-- Places the coordinates in case_new_points (the batch's new ones, import-batch-new-points.sql, or
+-- those a new dataset's rows bring, load.ts directLoad) into case_points; settings from
+-- case_import. Each district and community polygon is read once
 -- and tested against the new points in its box (GiST on case_new_points; OFFSET 0 keeps that join
 -- order), so PostGIS keeps one prepared polygon at a time instead of re-reading boundaries for
 -- every point. A point is outside when a district boundary is loaded and none covers it; its
 -- community is the lowest id among those covering it (none when no community does).   SRID 4326.
-INSERT INTO case_new_points (lon, lat, geom)
-SELECT s.lon, s.lat, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)
-FROM case_staging s
-WHERE NOT EXISTS (SELECT 1 FROM case_points p WHERE p.lon = s.lon AND p.lat = s.lat)
-GROUP BY s.lon, s.lat;
-
 INSERT INTO case_points (lon, lat, geom, outside, community_id)
 SELECT n.lon, n.lat, n.geom, i.district_loaded AND inside.lon IS NULL, c.community_id
 FROM case_new_points n
