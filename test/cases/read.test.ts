@@ -100,9 +100,12 @@ describe('reading a case file', () => {
     // rows 1, 2 and 5 share a coordinate (point 0), row 6 has its own (point 1)
     expect(here.flatMap((p) => [...p.cases!.pointNo])).toEqual([0, 0, 0, 1])
     expect(here.map((p) => [p.cases!.firstPoint, [...p.cases!.newPoints]])).toEqual([[0, [120.155, 30.265]], [1, [120.157, 30.267]]])
-    // the same summary as when staging
+    // the same summary as when staging, with the ids written unflagged before their coordinate
+    // reached stackedMin (the third case at point 0 is written flagged)
     const staged = await readCaseFile(job(path), () => undefined)
-    expect({ ...summary, packedErrors: [...summary.packedErrors] }).toEqual({ ...staged, packedErrors: [...staged.packedErrors] })
+    expect(summary.stacks.unflagged).toEqual(['A1', 'A2'])
+    expect({ ...summary, packedErrors: [...summary.packedErrors], stacks: { ...summary.stacks, unflagged: undefined } })
+      .toEqual({ ...staged, packedErrors: [...staged.packedErrors], stacks: { ...staged.stacks, unflagged: undefined } })
     // and the same through the thread, whose pieces transfer every array
     await warmCaseReader({ warmUp: true })
     const there: CasePiece[] = []

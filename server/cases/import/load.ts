@@ -14,6 +14,7 @@ const STACKS = readSql(import.meta.url, '../queries/import-stacks.sql')
 const STACKS_FRESH = readSql(import.meta.url, '../queries/import-stacks-fresh.sql')
 const FLAG_STACKED = readSql(import.meta.url, '../queries/import-flag-stacked.sql')
 const FLAG_STACKED_BULK = readSql(import.meta.url, '../queries/import-flag-stacked-bulk.sql')
+const FLAG_STACKED_IDS = readSql(import.meta.url, '../queries/import-flag-stacked-ids.sql')
 const PLACE_POINTS = readSql(import.meta.url, '../queries/import-place-points.sql')
 // the staged rows as a CTE, completed by the per-row-safe upsert or the bulk path's plain insert
 const ROWS = readSql(import.meta.url, '../queries/import-rows.sql')
@@ -101,7 +102,11 @@ export interface LoadOptions {
 }
 
 /** The coordinates that hold at least the stacked minimum of a file's cases, as parallel arrays (CoordinateCounts.atLeast). */
-export interface CoordinateStacks { lon: number[]; lat: number[]; cases: number[] }
+export interface CoordinateStacks {
+  lon: number[]; lat: number[]; cases: number[]
+  /** for a new dataset's rows written straight into `cases`: the ids of those written unflagged at these coordinates (read.ts) */
+  unflagged?: string[]
+}
 
 /** Where the batches go: the import's id, whether the dataset was empty, and the keys to restore after the bulk path (or null). */
 interface Target { importId: number; fresh: boolean; restoreKeys: (() => Promise<void>) | null }
@@ -183,7 +188,9 @@ async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written,
   } else await conn.query(STACKS, [opts.dataset, opts.stackedMin])
   opts.onProgress?.('flagging', written.rows)
   type Stack = { lon: number; lat: number; cases: number }
-  const stacked = (await conn.query<Stack>(restoreKeys ? FLAG_STACKED_BULK : FLAG_STACKED, [opts.dataset])).rows
+  const stacked = (stacks.unflagged
+    ? await conn.query<Stack>(FLAG_STACKED_IDS, [opts.dataset, stacks.unflagged])
+    : await conn.query<Stack>(restoreKeys ? FLAG_STACKED_BULK : FLAG_STACKED, [opts.dataset])).rows
   if (restoreKeys) {
     opts.onProgress?.('reindexing', written.rows)
     await restoreKeys()

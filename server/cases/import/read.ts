@@ -74,8 +74,12 @@ export interface CaseReadSummary {
   packedErrors: Uint8Array
   /** external category names without a mapping (and "source:" names, and closed cases without a time), with row counts */
   unmapped: [string, number][]
-  /** the coordinates that hold at least stackedMin of the file's accepted cases */
-  stacks: { lon: number[]; lat: number[]; cases: number[] }
+  /**
+   * the coordinates that hold at least stackedMin of the file's accepted cases; when read for a
+   * new dataset (job.cases), with the ids of the cases there written unflagged because they were
+   * read before their coordinate reached the minimum
+   */
+  stacks: { lon: number[]; lat: number[]; cases: number[]; unflagged?: string[] }
 }
 
 /** The first `n` rejections in row order (a report lists them as found). */
@@ -117,6 +121,10 @@ export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece)
   let pointNo: number[] = []
   let newPoints: number[] = []
   let firstPoint = 0
+  // with a writer: the ids read at each point while it held fewer than stackedMin cases, and those
+  // of the points that then reached it
+  const early: (string[] | null)[] = []
+  const unflagged: string[] = []
   const cut = (fraction: number) => {
     const rowsRead = keptRows + report.rejectedRows
     let piece: CasePiece
@@ -148,10 +156,16 @@ export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece)
       keptRows++
       const count = counts.add(lon[i], lat[i])
       if (writer) {
+        const point = counts.lastPoint
         writer.push(p, i, lon[i], lat[i], count >= stackedMin)
         rowNo.push(p.rowNo[i])
-        pointNo.push(counts.lastPoint)
+        pointNo.push(point)
         if (count === 1) newPoints.push(lon[i], lat[i])
+        if (count < stackedMin) (early[point] ??= []).push(p.externalId[i])
+        else if (count === stackedMin) {
+          for (const id of early[point] ?? []) unflagged.push(id)
+          early[point] = null
+        }
       } else pushCopyLine(parts, p, i, lon[i], lat[i], count >= stackedMin)
       if (++partRows >= pieceRows) await cut(fraction)
     }
@@ -177,6 +191,6 @@ export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece)
   return {
     encoding: file.encoding, keptRows, rejectedRows: report.rejectedRows, errorsByCode: report.errorsByCode(),
     firstErrors: firstByRow(report.errors, ERRORS_IN_RESPONSE), packedErrors: await packErrors(report.errors),
-    unmapped: [...unmapped], stacks: counts.atLeast(stackedMin),
+    unmapped: [...unmapped], stacks: writer ? { ...counts.atLeast(stackedMin), unflagged } : counts.atLeast(stackedMin),
   }
 }
