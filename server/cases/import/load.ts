@@ -242,7 +242,7 @@ function openCopy(conn: PoolClient, sql = `COPY case_staging (${STAGING_COLUMNS}
   return { stream, done }
 }
 
-/** COPY of a whole text into staging (or by `sql`); resolves when the server has stored every row. */
+/** COPY of a whole text by `sql` (into staging by default); resolves when the server has stored every row. */
 function copyIn(conn: PoolClient, text: Uint8Array, sql?: string): Promise<void> {
   const { stream, done } = openCopy(conn, sql)
   stream.end(text)
@@ -311,6 +311,22 @@ class BatchQueue {
 
   settled(): Promise<unknown> {
     return Promise.allSettled(this.inFlight)
+  }
+}
+
+/**
+ * Ends a streaming load once its last batch is queued: waits for every batch to be written, then
+ * finishes and commits (finishLoad); any failure rolls everything back. `target` is read once the
+ * batches are written (a load with no rows has none yet).
+ */
+async function finishStreaming(conn: PoolClient, opts: LoadOptions, begun: Begun, queue: BatchQueue, written: Written,
+  target: () => Target | undefined, stacks: CoordinateStacks): Promise<LoadOutcome> {
+  try {
+    await queue.drain()
+    return await finishLoad(conn, opts, written, target() ?? await firstBatch(conn, opts, begun, 0), stacks, begun.districtChecked)
+  } catch (err) {
+    await rollbackLoad(conn)
+    throw err
   }
 }
 
@@ -398,18 +414,11 @@ function stagedLoad(conn: PoolClient, opts: LoadOptions, begun: Begun): Streamin
       if (batchIsFull(rows, batchRows, queue.closed, fractionRead)) close(Math.ceil((written.rows + rows) / Math.max(fractionRead, 1e-3)))
       await queue.room()
     },
-    async finish(stacks) {
-      try {
-        finishing = true
-        opts.onProgress?.('writing', written.rows)
-        if (rows || copy) close(written.rows + rows)
-        await queue.drain()
-        target ??= await firstBatch(conn, opts, begun, 0)
-        return await finishLoad(conn, opts, written, target, stacks, begun.districtChecked)
-      } catch (err) {
-        await rollbackLoad(conn)
-        throw err
-      }
+    finish(stacks) {
+      finishing = true
+      opts.onProgress?.('writing', written.rows)
+      if (rows || copy) close(written.rows + rows)
+      return finishStreaming(conn, opts, begun, queue, written, () => target, stacks)
     },
     async abort() {
       finishing = true
@@ -483,16 +492,15 @@ function directLoad(conn: PoolClient, opts: LoadOptions, begun: Begun): Streamin
     rows = 0
     queue.push(async () => {
       target ??= await firstBatch(conn, opts, begun, expectedRows)
+      const outsideBefore = written.outside.length
       await placePoints(conn, batch, placed)
       const copy = completeCaseRows(batch, placed, target.importId, (k, r) => {
         const point = batch[k].pointNo[r]
         written.outside.push({ row: batch[k].rowNo[r], lon: placed.lonLat[2 * point], lat: placed.lonLat[2 * point + 1] })
       })
-      const { stream, done } = openCopy(conn, `COPY cases (${CASE_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`)
-      stream.end(copy)
-      await done
+      await copyIn(conn, copy, `COPY cases (${CASE_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`)
       written.rows += n
-      written.inserted += (stream as unknown as { rowCount: number }).rowCount
+      written.inserted += n - (written.outside.length - outsideBefore)
       if (finishing) opts.onProgress?.('writing', written.rows)
     })
   }
@@ -508,18 +516,11 @@ function directLoad(conn: PoolClient, opts: LoadOptions, begun: Begun): Streamin
       if (batchIsFull(rows, batchRows, queue.closed, fractionRead)) close(Math.ceil((written.rows + rows) / Math.max(fractionRead, 1e-3)))
       await queue.room()
     },
-    async finish(stacks) {
-      try {
-        finishing = true
-        opts.onProgress?.('writing', written.rows)
-        if (rows) close(written.rows + rows)
-        await queue.drain()
-        target ??= await firstBatch(conn, opts, begun, 0)
-        return await finishLoad(conn, opts, written, target, stacks, begun.districtChecked)
-      } catch (err) {
-        await rollbackLoad(conn)
-        throw err
-      }
+    finish(stacks) {
+      finishing = true
+      opts.onProgress?.('writing', written.rows)
+      if (rows) close(written.rows + rows)
+      return finishStreaming(conn, opts, begun, queue, written, () => target, stacks)
     },
     async abort() {
       finishing = true
