@@ -8,18 +8,19 @@
  * an import does not wait for a thread to load its modules, nor runs on code not compiled yet. Protocol: the main thread posts
  * `read` with the job; the worker posts a `piece` per piece of rows (its text transferred, not
  * copied) and waits once PIECES_AHEAD are unacknowledged; the main thread posts `ack` once a
- * piece is written, and the worker ends with `done` (the summary) or `error`. A read abandoned
- * half-way (the database failed) ends its worker.
+ * piece is written, and the worker ends with `done` (the summary) then `packed` (the rejected rows,
+ * read.ts CaseRead), or with `error`. A read abandoned half-way (the database failed) ends its worker.
  */
 import type { Worker } from 'node:worker_threads'
 import { AppError } from '../../shared/errors'
 import { startTsWorker } from '../../shared/ts-worker'
-import type { CasePiece, CaseReadJob, CaseReadSummary } from './read'
+import type { CasePiece, CaseRead, CaseReadJob, CaseReadSummary } from './read'
 
 type Message =
   | { type: 'ready' }
   | { type: 'piece'; piece: CasePiece }
   | { type: 'done'; summary: CaseReadSummary }
+  | { type: 'packed'; packed: Uint8Array }
   | { type: 'error'; error: { app: true; code: string; message: string; status: number; details?: unknown } | { app: false; message: string; stack?: string } }
 
 const entry = new URL('./read-worker.ts', import.meta.url)
@@ -61,14 +62,20 @@ export async function closeCaseReader(): Promise<void> {
 /**
  * `readCaseFile(job, onPiece)` in a worker thread: `onPiece` runs on this thread, one piece at a
  * time in file order, and the worker reads on meanwhile (up to PIECES_AHEAD pieces ahead). When
- * `onPiece` fails, reading stops and the promise rejects with that error.
+ * `onPiece` fails, reading stops and the promise rejects with that error. The thread is kept for
+ * the next import once it has packed the rejected rows too.
  */
-export function readCaseFileInThread(job: CaseReadJob, onPiece: (piece: CasePiece) => void | Promise<void>): Promise<CaseReadSummary> {
+export function readCaseFileInThread(job: CaseReadJob, onPiece: (piece: CasePiece) => void | Promise<void>): Promise<CaseRead> {
   warmCaseReader()
   const worker = idle!
   idle = undefined
   worker.ref()
+  let resolvePacked!: (packed: Uint8Array) => void
+  let rejectPacked!: (err: unknown) => void
+  const packedErrors = new Promise<Uint8Array>((resolve, reject) => { resolvePacked = resolve; rejectPacked = reject })
+  packedErrors.catch(() => undefined) // awaited by whoever records the import; a failed read rejects it unobserved
   return new Promise((resolve, reject) => {
+    /** whether the summary was handed on (or the read failed) */
     let settled = false
     let written: Promise<void> = Promise.resolve()
     const detach = () => {
@@ -77,10 +84,11 @@ export function readCaseFileInThread(job: CaseReadJob, onPiece: (piece: CasePiec
       worker.off('exit', onExit)
     }
     const fail = (err: unknown) => {
-      if (settled) return
-      settled = true
       detach()
       void worker.terminate()
+      rejectPacked(err)
+      if (settled) return
+      settled = true
       reject(err)
     }
     const onExit = (code: number) => fail(new Error(`the case reading thread stopped unexpectedly (exit code ${code})`))
@@ -93,14 +101,18 @@ export function readCaseFileInThread(job: CaseReadJob, onPiece: (piece: CasePiec
         void written.then(() => {
           if (settled) return
           settled = true
+          resolve({ summary: m.summary, packedErrors })
+        })
+      } else if (m.type === 'packed') {
+        void written.then(() => {
           detach()
+          resolvePacked(m.packed)
           // kept for the next import unless one is idle already
           if (idle) void worker.terminate()
           else {
             worker.unref()
             idle = worker
           }
-          resolve(m.summary)
         })
       } else {
         const e = m.error

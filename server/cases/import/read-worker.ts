@@ -50,22 +50,25 @@ port.on('message', (m: { type: 'read'; job: CaseReadJob } | { type: 'ack' }) => 
     return
   }
   unacknowledged = 0
+  const fail = (err: unknown) => {
+    const e = err as Error
+    port.postMessage({
+      type: 'error',
+      error: err instanceof AppError
+        ? { app: true, code: err.code, message: err.message, status: err.status, details: err.details }
+        : { app: false, message: e?.message ?? String(err), stack: e?.stack },
+    })
+  }
   warm.then(() => readCaseFile(m.job, async (piece) => {
     const c = piece.cases
     const buffers = c ? [c.bytes, c.ends, c.rowNo, c.pointNo, c.newPoints] : [piece.text]
     port.postMessage({ type: 'piece', piece }, buffers.map((b) => b.buffer as ArrayBuffer))
     unacknowledged++
     while (unacknowledged >= PIECES_AHEAD) await new Promise<void>((resolve) => { wake = resolve })
-  })).then(
-    (summary) => port.postMessage({ type: 'done', summary }),
-    (err: unknown) => {
-      const e = err as Error
-      port.postMessage({
-        type: 'error',
-        error: err instanceof AppError
-          ? { app: true, code: err.code, message: err.message, status: err.status, details: err.details }
-          : { app: false, message: e?.message ?? String(err), stack: e?.stack },
-      })
-    },
-  )
+  })).then(({ summary, packedErrors }) => {
+    port.postMessage({ type: 'done', summary })
+    // the rejected rows follow the summary (read.ts CaseRead); copied, not transferred: a small
+    // Buffer may share its memory with others
+    return packedErrors.then((packed) => port.postMessage({ type: 'packed', packed }))
+  }).catch(fail)
 })

@@ -70,8 +70,6 @@ export interface CaseReadSummary {
   errorsByCode: Record<string, number>
   /** the first ERRORS_IN_RESPONSE rejected rows in row order */
   firstErrors: RowError[]
-  /** every rejected row, packed for `imports.errors_gz` (packErrors) */
-  packedErrors: Uint8Array
   /** external category names without a mapping (and "source:" names, and closed cases without a time), with row counts */
   unmapped: [string, number][]
   /**
@@ -82,9 +80,20 @@ export interface CaseReadSummary {
   stacks: { lon: number[]; lat: number[]; cases: number[]; unflagged?: string[] }
 }
 
-/** The first `n` rejections in row order (a report lists them as found). */
+/**
+ * What reading a case file ends with: the summary, then every rejected row packed for
+ * `imports.errors_gz` (packErrors). Packing a city's tens of thousands of rejected rows takes a
+ * fifth of a second, which the import need not wait for: it is recorded only after the writing.
+ */
+export interface CaseRead {
+  summary: CaseReadSummary
+  packedErrors: Promise<Uint8Array>
+}
+
+/** The first `n` rejections in row order (a report lists them as found, mostly in row order already). */
 export function firstByRow(errors: RowError[], n: number): RowError[] {
-  return errors.slice().sort((a, b) => a.row - b.row).slice(0, n)
+  const sorted = errors.every((e, i) => i === 0 || errors[i - 1].row <= e.row)
+  return (sorted ? errors : errors.slice().sort((a, b) => a.row - b.row)).slice(0, n)
 }
 
 /**
@@ -97,7 +106,7 @@ export function firstByRow(errors: RowError[], n: number): RowError[] {
  * It touches no database, so it runs in a thread of its own (read-thread.ts) while the main
  * thread writes the pieces.
  */
-export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece) => void | Promise<void>): Promise<CaseReadSummary> {
+export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece) => void | Promise<void>): Promise<CaseRead> {
   const { mapping, filename, stackedMin } = job
   const pieceRows = Math.max(1, job.pieceRows ?? PIECE_ROWS)
   const crs = parseDeclaredCrs(mapping.crs)
@@ -188,9 +197,12 @@ export async function readCaseFile(job: CaseReadJob, onPiece: (piece: CasePiece)
     report.reject(row, coordinateColumns, `${x} ${y}`, 'WG_COORDINATES_OUT_OF_RANGE',
       `not a position in ${crs.label}${where}; check the declared CRS and the x/y columns`)
   }
-  return {
+  const summary: CaseReadSummary = {
     encoding: file.encoding, keptRows, rejectedRows: report.rejectedRows, errorsByCode: report.errorsByCode(),
-    firstErrors: firstByRow(report.errors, ERRORS_IN_RESPONSE), packedErrors: await packErrors(report.errors),
+    firstErrors: firstByRow(report.errors, ERRORS_IN_RESPONSE),
     unmapped: [...unmapped], stacks: writer ? { ...counts.atLeast(stackedMin), unflagged } : counts.atLeast(stackedMin),
   }
+  // packed once the summary is handed on (see CaseRead)
+  const packedErrors = new Promise<Uint8Array>((resolve, reject) => setImmediate(() => packErrors(report.errors).then(resolve, reject)))
+  return { summary, packedErrors }
 }

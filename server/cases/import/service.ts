@@ -125,6 +125,7 @@ export async function importCases(
   const conn = streaming ? await pool.acquireConnection() : undefined
   const read: Uint8Array[] = []
   let summary: CaseReadSummary
+  let packedErrors: Promise<Uint8Array>
   let load: StreamingLoad | undefined
   try {
     if (conn) load = await streamingLoad(conn, loadOpts)
@@ -132,7 +133,7 @@ export async function importCases(
     // a new dataset's rows are read as rows for `cases` itself (load.ts directLoad)
     if (streamed?.direct) job.cases = { dataset, declaredCrs: crs.label, deadlineHours: categories.deadlineHours }
     progress({ phase: 'reading', done: 0 })
-    summary = await readCaseFileInThread(job, (piece) => {
+    const end = await readCaseFileInThread(job, (piece) => {
       progress({ phase: 'reading', done: piece.rowsRead })
       if (!streamed) {
         read.push(piece.text)
@@ -141,6 +142,8 @@ export async function importCases(
       streamed.add(piece)
       return streamed.flush(piece.fraction)
     })
+    summary = end.summary
+    packedErrors = end.packedErrors
     keptRows = summary.keptRows
   } catch (err) {
     if (conn) {
@@ -194,7 +197,7 @@ export async function importCases(
       seconds: (performance.now() - t0) / 1000,
     }
     progress({ phase: 'recording', done: rows, total: rows })
-    const packed = [Promise.resolve(Buffer.from(summary.packedErrors)), ...(report.errors.length ? [packErrors(report.errors)] : [])]
+    const packed = [packedErrors.then((p) => Buffer.from(p)), ...(report.errors.length ? [packErrors(report.errors)] : [])]
     await recordImportDone(db, id, report, result.counts, packed)
     progress({ phase: 'done', done: rows, total: rows })
     return result
