@@ -99,9 +99,10 @@ export function firstByRow(errors: RowError[], n: number): RowError[] {
 /**
  * Reads a CSV (any delimiter, UTF-8 or GBK, optionally gzipped) or GeoJSON case file: validates
  * every row, converts positions from the declared CRS to WGS84, and hands the accepted rows on
- * as COPY text, piece by piece as the file is read (a CSV is never held whole in memory). A
- * returned promise from `onPiece` pauses reading until it settles. Each row is staged flagged
- * when its coordinate already held stackedMin cases when it was read.
+ * as COPY text for staging, or as binary rows for `cases` (job.cases), piece by piece as the file
+ * is read (a CSV is never held whole in memory). A returned promise from `onPiece` pauses reading
+ * until it settles. Each row is written flagged when its coordinate already held stackedMin
+ * cases when it was read.
  *
  * It touches no database, so it runs in a thread of its own (read-thread.ts) while the main
  * thread writes the pieces.

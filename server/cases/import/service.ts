@@ -118,7 +118,8 @@ export async function importCases(
 
   // The file is read in a thread of its own (read-thread.ts). On a real server its rows stream
   // into `cases` while it is read (the server writes one batch while the next is read), inside
-  // the import's transaction on a connection of its own. The embedded database runs in this
+  // the import's transaction on a connection of its own: straight into `cases` for a dataset that
+  // holds no cases yet, through staging otherwise (load.ts). The embedded database runs in this
   // thread and takes one connection at a time, so it loads after reading.
   const pool = db.knex.client as Pool
   const streaming = db.kind === 'postgres'
