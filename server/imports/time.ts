@@ -27,29 +27,54 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f
 }
 
+/** Hours a zone's table of offsets may span (≈ 300 years, 10 MB); hours beyond it are cached in a Map. */
+const MAX_TABLE_HOURS = 300 * 8766
+/** Hours a table grows by at least (about five years). */
+const TABLE_GROWTH_HOURS = 5 * 8766
+/** marks an hour whose offset is not computed yet (no zone is 596 hours off UTC) */
+const UNKNOWN = 0x7fffffff
+
 /**
- * Offset of one zone from UTC (ms) at a UTC instant, cached per hour. The last hour asked for is
- * kept outside the map because consecutive rows of an export are mostly in the same hour.
+ * Offset of one zone from UTC (ms) at a UTC instant, cached per hour: in a table indexed by the
+ * hour, grown to cover the hours asked for. A Map keyed by the hour cost more than the rest of
+ * parsing a time (two look-ups each, with a double as key), and a city's export keeps to a few
+ * years.
  */
 function zoneOffsets(tz: string): (utcMs: number) => number {
   let byHour = offsetCache.get(tz)
   if (!byHour) offsetCache.set(tz, (byHour = new Map()))
-  const cache = byHour
-  let lastHour = NaN
-  let lastOff = 0
+  const far = byHour
+  const compute = (hour: number) => {
+    const parts = formatterFor(tz).formatToParts(new Date(hour * HOUR))
+    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - hour * HOUR
+  }
+  /** the hour at index 0 of `table` */
+  let first = 0
+  let table = new Int32Array(0)
+  /** grows the table to cover `hour`; false when that would pass MAX_TABLE_HOURS */
+  const cover = (hour: number): boolean => {
+    // by the table's own length at least, so that a long walk through the years copies it a few times only
+    const step = Math.max(TABLE_GROWTH_HOURS, table.length)
+    const from = table.length ? Math.min(first, hour - step) : hour - step
+    const to = table.length ? Math.max(first + table.length, hour + step) : hour + step
+    if (to - from > MAX_TABLE_HOURS) return false
+    const grown = new Int32Array(to - from).fill(UNKNOWN)
+    if (table.length) grown.set(table, first - from)
+    table = grown
+    first = from
+    return true
+  }
   return (utcMs) => {
     const hour = Math.floor(utcMs / HOUR)
-    if (hour === lastHour) return lastOff
-    let off = cache.get(hour)
-    if (off === undefined) {
-      const parts = formatterFor(tz).formatToParts(new Date(hour * HOUR))
-      const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
-      const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
-      off = asUtc - hour * HOUR
-      cache.set(hour, off)
+    const i = hour - first
+    if (i >= 0 && i < table.length) {
+      const off = table[i]
+      return off !== UNKNOWN ? off : (table[i] = compute(hour))
     }
-    lastHour = hour
-    lastOff = off
+    if (cover(hour)) return (table[hour - first] = compute(hour))
+    let off = far.get(hour)
+    if (off === undefined) far.set(hour, (off = compute(hour)))
     return off
   }
 }

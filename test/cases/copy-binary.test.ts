@@ -34,7 +34,7 @@ const time = (b: Uint8Array | null) => (b === null ? null : Number(Buffer.from(b
 const int = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).readInt32BE())
 
 const parsed = (): ParsedCases => ({
-  rowNo: [2, 3, 5], externalId: ['A1', '案件-2', 'A3'], category: ['0401', '0201', '0999'], source: ['patrol', '12345', 'app'],
+  rowNo: [2, 3, 5], externalId: ['A1', 'X案件-2', 'A3'], category: ['0401', '0201', '0999'], source: ['patrol', '12345', 'app'],
   status: ['closed', 'reported', 'reported'],
   reportedAt: [Date.UTC(2025, 4, 1, 10), Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2025, 6, 1)],
   dispatchedAt: [Date.UTC(2025, 4, 1, 11), NaN, NaN], dueAt: [Date.UTC(2025, 4, 2), NaN, NaN], closedAt: [Date.UTC(2025, 4, 1, 12), NaN, NaN],
@@ -81,7 +81,7 @@ describe('binary COPY rows for cases', () => {
 
     // before 2000 (negative microseconds), the due time from the category's deadline of 1.5 h,
     // NULL address, dispatch and close, no community, default attrs, stacked
-    expect([text(b.external_id), time(b.reported_at), time(b.due_at)]).toEqual(['案件-2', p.reportedAt[1], p.reportedAt[1] + 5_400_000])
+    expect([text(b.external_id), time(b.reported_at), time(b.due_at)]).toEqual(['X案件-2', p.reportedAt[1], p.reportedAt[1] + 5_400_000])
     expect([b.dispatched_at, b.closed_at, b.address, b.community_id]).toEqual([null, null, null, null])
     expect(text(b.attrs!.subarray(1))).toBe('{}')
     expect([...b.stacked!]).toEqual([1])

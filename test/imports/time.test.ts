@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { timeParser, wallTimeToEpoch } from '../../server/imports/time'
+import { timeParser, wallTimeToEpoch, zoneOffsetMs } from '../../server/imports/time'
 
 describe('wallTimeToEpoch', () => {
   test('matches Date.UTC on every day from 1899 to 2101 (leap years, century rules, month ends)', () => {
@@ -7,6 +7,34 @@ describe('wallTimeToEpoch', () => {
       const d = new Date(day)
       const [y, mo, dd] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
       expect(wallTimeToEpoch('UTC', y, mo, dd, 13, 7, 9, 250)).toBe(day + 13 * 3_600_000 + 7 * 60_000 + 9_250)
+    }
+  })
+})
+
+describe('zoneOffsetMs', () => {
+  /** the offset straight from Intl, as a reference */
+  const formats = new Map<string, Intl.DateTimeFormat>()
+  const reference = (tz: string, utcMs: number) => {
+    let f = formats.get(tz)
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+      formats.set(tz, f)
+    }
+    const p = Object.fromEntries(f.formatToParts(new Date(utcMs)).map((x) => [x.type, Number(x.value)]))
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(utcMs / 1000) * 1000
+  }
+  test('agrees with Intl hour by hour through DST changes, and far from the hours asked first', () => {
+    const H = 3_600_000
+    for (const tz of ['America/New_York', 'Australia/Lord_Howe', 'Europe/London', 'Asia/Shanghai']) {
+      // every hour of 2015 (New York and London change twice, Lord Howe by half an hour), then
+      // hours decades and centuries away: the table grows, and beyond its span a map serves
+      const hours: number[] = []
+      for (let h = Date.UTC(2015, 0, 1) / H; h < Date.UTC(2016, 0, 1) / H; h++) hours.push(h)
+      for (const year of [1988, 2040, 1890, 2199, 1500, 2600, 1991]) for (let k = 0; k < 24 * 400; k += 37) hours.push(Date.UTC(year, 0, 1) / H + k)
+      for (const h of hours) {
+        const at = h * H + 1_234_567 % H
+        expect([tz, h, zoneOffsetMs(tz, at)]).toEqual([tz, h, reference(tz, h * H)])
+      }
     }
   })
 })

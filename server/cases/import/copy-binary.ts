@@ -18,6 +18,9 @@ const HEADER = Uint8Array.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 
 /** the file trailer: a field count of -1 */
 const TRAILER = Uint8Array.from([0xff, 0xff])
 
+/** Strings up to this length are tried as ASCII first (CaseCopyWriter.text). */
+const SHORT_TEXT = 48
+
 /** What a case row lacks until its coordinate is placed (see completeCaseRows). */
 export interface CasePlacement {
   /** community id per point number, 0 for none */
@@ -121,9 +124,26 @@ export class CaseCopyWriter {
   }
 
   private text(s: string): void {
-    const written = this.encoder.encodeInto(s, this.buf.subarray(this.pos + 4)).written
+    const start = this.pos + 4
+    // ids, codes and most addresses are short ASCII: copied here, they cost a fraction of a call
+    // to encodeInto and the view it needs; anything else is encoded by it
+    if (s.length <= SHORT_TEXT) {
+      const { buf } = this
+      let k = 0
+      for (; k < s.length; k++) {
+        const c = s.charCodeAt(k)
+        if (c > 0x7f) break
+        buf[start + k] = c
+      }
+      if (k === s.length) {
+        this.view.setInt32(this.pos, k)
+        this.pos = start + k
+        return
+      }
+    }
+    const written = this.encoder.encodeInto(s, this.buf.subarray(start)).written
     this.view.setInt32(this.pos, written)
-    this.pos += 4 + written
+    this.pos = start + written
   }
 
   /** a timestamptz from epoch ms; NULL when absent (NaN) */
