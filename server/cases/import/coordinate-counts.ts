@@ -1,3 +1,10 @@
+/** The coordinates that hold at least the stacked minimum of a file's cases, as parallel arrays (CoordinateCounts.atLeast). */
+export interface CoordinateStacks {
+  lon: number[]; lat: number[]; cases: number[]
+  /** for a new dataset's rows written straight into `cases`: the ids of those written unflagged at these coordinates (read.ts) */
+  unflagged?: string[]
+}
+
 /**
  * How many of an import's cases each exact coordinate holds so far (case import, load.ts).
  *
@@ -43,8 +50,8 @@ export class CoordinateCounts {
   }
 
   /** the coordinates holding at least `min` cases, as parallel arrays */
-  atLeast(min: number): { lon: number[]; lat: number[]; cases: number[] } {
-    const out = { lon: [] as number[], lat: [] as number[], cases: [] as number[] }
+  atLeast(min: number): CoordinateStacks {
+    const out: CoordinateStacks = { lon: [], lat: [], cases: [] }
     for (let i = 0; i <= this.mask; i++) {
       if (this.counts[i] < Math.max(1, min)) continue
       out.lon.push(this.keys[2 * i])

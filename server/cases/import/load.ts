@@ -3,6 +3,7 @@ import type { PoolClient, QueryResult } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { readSql } from '../../db/sql-files'
 import { prepareBulkWrite } from './bulk'
+import type { CoordinateStacks } from './coordinate-counts'
 import { CASE_COPY_COLUMNS, completeCaseRows, type CasePlacement } from './copy-binary'
 import { STAGING_COLUMNS, STAGING_COLUMN_COUNT, copyFieldValue } from './copy-text'
 import type { CasePiece, CaseRowsPiece } from './read'
@@ -101,15 +102,8 @@ export interface LoadOptions {
   onProgress?: (phase: string, done: number) => void
 }
 
-/** The coordinates that hold at least the stacked minimum of a file's cases, as parallel arrays (CoordinateCounts.atLeast). */
-export interface CoordinateStacks {
-  lon: number[]; lat: number[]; cases: number[]
-  /** for a new dataset's rows written straight into `cases`: the ids of those written unflagged at these coordinates (read.ts) */
-  unflagged?: string[]
-}
-
-/** Where the batches go: the import's id, whether the dataset was empty, and the keys to restore after the bulk path (or null). */
-interface Target { importId: number; fresh: boolean; restoreKeys: (() => Promise<void>) | null }
+/** Where the batches go: the import's id, and the keys to restore after the bulk path (or null). */
+interface Target { importId: number; restoreKeys: (() => Promise<void>) | null }
 
 /** What the batches wrote so far. */
 interface Written { rows: number; inserted: number; updated: number; outside: LoadOutcome['outside'] }
@@ -155,12 +149,11 @@ async function rollbackLoad(conn: PoolClient): Promise<void> {
  * the district too, and may be an estimate: it is shaded down a fifth, so that re-importing the
  * same file keeps the per-row path.
  */
-async function firstBatch(conn: PoolClient, opts: LoadOptions, begun: Begun, expectedRows: number): Promise<Target> {
+async function firstBatch(conn: PoolClient, opts: LoadOptions, expectedRows: number): Promise<Target> {
   const importId = await opts.importId()
   await conn.query('UPDATE case_import SET import_id = $1', [importId])
-  const { fresh } = begun
   const restoreKeys = await prepareBulkWrite(conn, Math.ceil(0.8 * expectedRows), opts.bulkMinRows)
-  return { importId, fresh, restoreKeys }
+  return { importId, restoreKeys }
 }
 
 /** Sends the batch query for the rows in staging; resolves with what it wrote. */
@@ -179,11 +172,11 @@ async function writeBatch(conn: PoolClient, bulk: boolean, rows: number, written
  * the whole dataset, or for a new dataset from the counts kept while reading), flag the cases
  * there, rebuild the keys dropped for the bulk path, and commit. Any failure rolls everything back.
  */
-async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written, target: Target, stacks: CoordinateStacks,
-  districtChecked: boolean): Promise<LoadOutcome> {
-  const { fresh, restoreKeys } = target
+async function finishLoad(conn: PoolClient, opts: LoadOptions, begun: Begun, written: Written, target: Target,
+  stacks: CoordinateStacks): Promise<LoadOutcome> {
+  const { restoreKeys } = target
   opts.onProgress?.('stacking', written.rows)
-  if (fresh) {
+  if (begun.fresh) {
     await conn.query(STACKS_FRESH, [stacks.lon, stacks.lat, stacks.cases])
   } else await conn.query(STACKS, [opts.dataset, opts.stackedMin])
   opts.onProgress?.('flagging', written.rows)
@@ -200,7 +193,7 @@ async function finishLoad(conn: PoolClient, opts: LoadOptions, written: Written,
   const { inserted, updated, outside } = written
   return {
     inserted, updated, unchanged: written.rows - outside.length - inserted - updated,
-    outside: outside.sort((a, b) => a.row - b.row), stacked, districtChecked,
+    outside: outside.sort((a, b) => a.row - b.row), stacked, districtChecked: begun.districtChecked,
   }
 }
 
@@ -323,7 +316,7 @@ async function finishStreaming(conn: PoolClient, opts: LoadOptions, begun: Begun
   target: () => Target | undefined, stacks: CoordinateStacks): Promise<LoadOutcome> {
   try {
     await queue.drain()
-    return await finishLoad(conn, opts, written, target() ?? await firstBatch(conn, opts, begun, 0), stacks, begun.districtChecked)
+    return await finishLoad(conn, opts, begun, written, target() ?? await firstBatch(conn, opts, 0), stacks)
   } catch (err) {
     await rollbackLoad(conn)
     throw err
@@ -388,7 +381,7 @@ function stagedLoad(conn: PoolClient, opts: LoadOptions, begun: Begun): Streamin
     queue.push(async () => {
       await (copied ?? copyIn(conn, text!))
       // the first batch decides the write path, from its rows scaled to the whole file
-      target ??= await firstBatch(conn, opts, begun, expectedRows)
+      target ??= await firstBatch(conn, opts, expectedRows)
       await writeBatch(conn, target.restoreKeys !== null, n, written)
       if (finishing) opts.onProgress?.('writing', written.rows)
       // the next COPY opens only when no closed batch waits for the connection
@@ -441,7 +434,6 @@ class PlacedPoints implements CasePlacement {
   community = new Int32Array(1024)
   outside = new Uint8Array(1024)
   lonLat = new Float64Array(2048)
-  count = 0
 
   /** adds the points numbered from `first` (lon, lat pairs) with where the server placed them */
   add(first: number, lonLat: Float64Array, placed: { outside: boolean; community_id: number | null }[]): void {
@@ -462,7 +454,6 @@ class PlacedPoints implements CasePlacement {
       this.community[first + k] = p.community_id ?? 0
       this.outside[first + k] = p.outside ? 1 : 0
     })
-    this.count = n
   }
 }
 
@@ -491,7 +482,7 @@ function directLoad(conn: PoolClient, opts: LoadOptions, begun: Begun): Streamin
     pieces = []
     rows = 0
     queue.push(async () => {
-      target ??= await firstBatch(conn, opts, begun, expectedRows)
+      target ??= await firstBatch(conn, opts, expectedRows)
       const outsideBefore = written.outside.length
       await placePoints(conn, batch, placed)
       const copy = completeCaseRows(batch, placed, target.importId, (k, r) => {
@@ -565,11 +556,11 @@ export async function loadCases(
   try {
     if (opts.copyFromText) await opts.copyFromText(`COPY case_staging (${STAGING_COLUMNS}) FROM '/dev/blob'`, text)
     else await unnestRows(conn, text, (d) => opts.onProgress?.('staging', d))
-    const target = await firstBatch(conn, opts, begun, rows)
+    const target = await firstBatch(conn, opts, rows)
     opts.onProgress?.('writing', 0)
     const written: Written = { rows: 0, inserted: 0, updated: 0, outside: [] }
     await writeBatch(conn, target.restoreKeys !== null, rows, written)
-    return await finishLoad(conn, opts, written, target, stacks, begun.districtChecked)
+    return await finishLoad(conn, opts, begun, written, target, stacks)
   } catch (err) {
     await rollbackLoad(conn)
     throw err

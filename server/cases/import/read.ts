@@ -5,7 +5,7 @@ import { packErrors } from '../../imports/record'
 import { ImportReport, type RowError } from '../../imports/report'
 import { openTextFile, type TextEncoding } from '../../imports/text-file'
 import { CaseCopyWriter } from './copy-binary'
-import { CoordinateCounts } from './coordinate-counts'
+import { CoordinateCounts, type CoordinateStacks } from './coordinate-counts'
 import { pushCopyLine } from './copy-text'
 import type { CaseImportMapping } from './mapping'
 import { parseCaseCsv, parseCaseGeoJson, type ParsedCases } from './parse'
@@ -77,7 +77,7 @@ export interface CaseReadSummary {
    * new dataset (job.cases), with the ids of the cases there written unflagged because they were
    * read before their coordinate reached the minimum
    */
-  stacks: { lon: number[]; lat: number[]; cases: number[]; unflagged?: string[] }
+  stacks: CoordinateStacks
 }
 
 /**
