@@ -4,6 +4,7 @@ import { Transform, type Readable } from 'node:stream'
 import { createGunzip, gunzipSync } from 'node:zlib'
 import iconv from 'iconv-lite'
 import { createError } from '../shared/errors'
+import { Utf8LineDecoder } from './utf8-text'
 
 export const NotText = createError('WG_NOT_TEXT', '%s does not look like a text file (%s); expected %s', 415)
 
@@ -65,18 +66,18 @@ async function headBytes(path: string): Promise<{ bytes: Buffer; gzip: boolean; 
   }
 }
 
-/** Drops a byte-order mark at the start of a decoded text stream. */
-function stripBom(): Transform {
-  let first = true
+/** Decodes a UTF-8 byte stream into strings that end at line ends (utf8-text.ts). */
+function utf8Lines(): Transform {
+  const decoder = new Utf8LineDecoder()
   return new Transform({
-    decodeStrings: false,
-    encoding: 'utf8',
-    transform(chunk: string, _enc, done) {
-      if (first && chunk.length) {
-        first = false
-        if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
-      }
-      done(null, chunk)
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done) {
+      for (const text of decoder.write(chunk)) this.push(text)
+      done()
+    },
+    flush(done) {
+      for (const text of decoder.end()) this.push(text)
+      done()
     },
   })
 }
@@ -129,17 +130,17 @@ export async function openTextFile(path: string, opts: { label: string; expected
           done(null, chunk)
         },
       }))
+      // strings passed on one by one, never joined (a join would widen ASCII text next to UTF-8)
       const countChars = new Transform({
-        decodeStrings: false,
-        encoding: 'utf8',
+        objectMode: true,
         transform(chunk: string, _enc, done) {
           charsOut += chunk.length
           done(null, chunk)
         },
       })
-      // UTF-8 through Node's own decoder (characters split across chunks are carried over): a
-      // few times faster than iconv-lite's stream, which is kept for GBK.
-      if (encoding === 'utf8') return s.setEncoding('utf8').pipe(stripBom()).pipe(countChars)
+      // UTF-8 decoded here (utf8-text.ts): a few times faster than iconv-lite's stream, which is
+      // kept for GBK, and ASCII lines come out in one-byte strings
+      if (encoding === 'utf8') return s.pipe(utf8Lines()).pipe(countChars)
       return (s.pipe(iconv.decodeStream(encoding, { stripBOM: true })) as unknown as Readable).pipe(countChars)
     },
   }
