@@ -36,7 +36,7 @@ function randomText(rnd: () => number, lines: number, wideShare: number, bad: nu
     const wide = rnd() < wideShare
     for (let f = 0; f < 1 + Math.floor(rnd() * 12); f++) {
       const word = WORDS[Math.floor(rnd() * WORDS.length)]
-      fields.push(!wide && /[^\x00-\x7f]/.test(word) ? 'ascii' : word)
+      fields.push(!wide && /[^ -~]/.test(word) ? 'ascii' : word)
     }
     parts.push(Buffer.from(fields.join(',') + BREAKS[Math.floor(rnd() * BREAKS.length)]))
   }
@@ -84,6 +84,6 @@ describe('decodeLines', () => {
     expect(pieces.length).toBe(3)
     expect(pieces[1]).toContain('Café')
     expect(pieces[1].length).toBeLessThan(2 * 4096 + 100)
-    for (const p of [pieces[0], pieces[2]]) expect(p).toMatch(/^[\x00-\x7f]*$/)
+    for (const p of [pieces[0], pieces[2]]) expect(p).toMatch(/^[\n -~]*$/)
   })
 })
