@@ -13,19 +13,36 @@ export interface RowError {
 export class ImportReport {
   readonly errors: RowError[] = []
   readonly warnings: string[] = []
-  private readonly rejected = new Set<number>()
+  /**
+   * The rejected rows, one byte per row number: a case file rejects tens of thousands of rows,
+   * and a Set of them cost more than the rest of the report. Other row numbers (none of the
+   * importers uses them) go into `otherRows`.
+   */
+  private rejected = new Uint8Array(1024)
+  private readonly otherRows = new Set<number>()
+  private rejectedCount = 0
 
   reject(row: number, column: string, value: unknown, code: string, reason: string): void {
     this.errors.push({ row, column, value: value === undefined || value === null ? '' : String(value), code, reason })
-    this.rejected.add(row)
+    if (Number.isInteger(row) && row >= 0 && row < 2 ** 31) {
+      if (row >= this.rejected.length) {
+        const grown = new Uint8Array(Math.max(row + 1, 2 * this.rejected.length))
+        grown.set(this.rejected)
+        this.rejected = grown
+      }
+      if (this.rejected[row]) return
+      this.rejected[row] = 1
+    } else if (this.otherRows.has(row)) return
+    else this.otherRows.add(row)
+    this.rejectedCount++
   }
 
   isRejected(row: number): boolean {
-    return this.rejected.has(row)
+    return row < this.rejected.length && row >= 0 && Number.isInteger(row) ? this.rejected[row] === 1 : this.otherRows.has(row)
   }
 
   get rejectedRows(): number {
-    return this.rejected.size
+    return this.rejectedCount
   }
 
   warn(message: string): void {

@@ -82,12 +82,15 @@ function lookup(table: Record<string, string> | undefined, builtin: Record<strin
 
 /** `fn` remembered per argument: exports repeat a few dozen category, source and status values. */
 function memo(fn: (v: string) => string | undefined): (v: string) => string | undefined {
-  const known = new Map<string, string | undefined>()
+  // null for a value without a result: one lookup per call instead of has() then get()
+  const known = new Map<string, string | null>()
   return (v) => {
-    if (known.has(v)) return known.get(v)
-    const r = fn(v)
-    known.set(v, r)
-    return r
+    let r = known.get(v)
+    if (r === undefined) {
+      r = fn(v) ?? null
+      known.set(v, r)
+    }
+    return r ?? undefined
   }
 }
 
