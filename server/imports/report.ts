@@ -38,7 +38,8 @@ export class ImportReport {
   }
 
   isRejected(row: number): boolean {
-    return row < this.rejected.length && row >= 0 && Number.isInteger(row) ? this.rejected[row] === 1 : this.otherRows.has(row)
+    // a row number the bytes do not index reads as undefined there
+    return this.rejected[row] === 1 || this.otherRows.has(row)
   }
 
   get rejectedRows(): number {

@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream'
 import { createGunzip, gunzipSync } from 'node:zlib'
 import iconv from 'iconv-lite'
 import { createError } from '../shared/errors'
-import { Utf8LineDecoder } from './utf8-text'
+import { completeCharacters, Utf8LineDecoder } from './utf8-text'
 
 export const NotText = createError('WG_NOT_TEXT', '%s does not look like a text file (%s); expected %s', 415)
 
@@ -84,15 +84,7 @@ function utf8Lines(): Transform {
 
 /** True when `bytes` decode as UTF-8, allowing a multi-byte character cut at the end. */
 function isUtf8(bytes: Buffer): boolean {
-  let end = bytes.length
-  // back off an incomplete trailing sequence (at most 3 bytes)
-  for (let k = 1; k <= 3 && end - k >= 0; k++) {
-    const b = bytes[end - k]
-    if ((b & 0xc0) === 0x80) continue
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
-    if (need > k) end -= k
-    break
-  }
+  const end = completeCharacters(bytes)
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end))
     return true

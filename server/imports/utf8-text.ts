@@ -44,17 +44,19 @@ export class Utf8LineDecoder {
     return decodeLines(bytes.subarray(0, end))
   }
 
-  /** The rest of the text, at the end of the input. */
+  /**
+   * The rest of the text, at the end of the input. (A byte-order mark is never left here: write()
+   * holds back at most two bytes before it has checked for one.)
+   */
   end(): string[] {
     const rest = this.carried
     this.carried = Buffer.alloc(0)
-    if (this.first && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf) return decodeLines(rest.subarray(3))
     return decodeLines(rest)
   }
 }
 
-/** The length of `bytes` without a UTF-8 character cut at its end. */
-function completeCharacters(bytes: Buffer): number {
+/** The length of `bytes` without a UTF-8 character cut at its end (backing off at most 3 bytes). */
+export function completeCharacters(bytes: Buffer): number {
   const n = bytes.length
   for (let k = 1; k <= 3 && k <= n; k++) {
     const b = bytes[n - k]
